@@ -1,0 +1,16 @@
+//! YAML for arcfleet: documents with byte spans on every node, Kubernetes' YAML 1.1 scalar
+//! resolution, and safe deterministic emission.
+//!
+//! Reading: [`load`] turns a [`SourceFile`](arcfleet_diag::SourceFile) into [`Document`]s whose
+//! [`Node`]s keep their span, raw text and quoting style, so every later finding can point at
+//! the exact node. Writing: [`to_yaml`] emits with every YAML-1.1-ambiguous string quoted.
+
+mod emit;
+mod load;
+mod node;
+mod resolve;
+
+pub use emit::{EmitError, to_yaml};
+pub use load::{Document, Limits, LoadError, load};
+pub use node::{Entry, Node, NodeValue, Scalar, ScalarStyle};
+pub use resolve::{Resolved, to_json};

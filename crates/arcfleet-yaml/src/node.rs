@@ -1,0 +1,197 @@
+//! The span-carrying YAML tree.
+
+use arcfleet_diag::Span;
+
+use crate::resolve::Resolved;
+
+/// How a scalar was written in the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarStyle {
+    /// `value`
+    Plain,
+    /// `'value'`
+    SingleQuoted,
+    /// `"value"`
+    DoubleQuoted,
+    /// `|` block
+    Literal,
+    /// `>` block
+    Folded,
+}
+
+/// A scalar exactly as written: its (unescaped) text, how it was quoted and its tag.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    /// The scalar's content, after YAML unescaping and line folding.
+    pub text: String,
+    /// How it was written.
+    pub style: ScalarStyle,
+    /// An explicit tag such as `!!str`, in `!!suffix` or `!handle!suffix` form.
+    pub tag: Option<String>,
+}
+
+impl Scalar {
+    /// How Kubernetes (go-yaml v2, YAML 1.1 rules) reads this scalar.
+    pub fn resolve(&self) -> Resolved<'_> {
+        crate::resolve::resolve(self)
+    }
+}
+
+/// One key/value pair of a mapping; the key keeps its own span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The key node (almost always a scalar).
+    pub key: Node,
+    /// The value node.
+    pub value: Node,
+}
+
+/// A node's content.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeValue {
+    /// A scalar (strings, numbers, booleans and null are all scalars until resolved).
+    Scalar(Scalar),
+    /// A sequence of nodes.
+    Sequence(Vec<Node>),
+    /// A mapping, in source order (duplicate keys are rejected by the loader).
+    Mapping(Vec<Entry>),
+}
+
+/// A YAML node and the bytes it spans in its file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Where the node is written (for an alias: where the alias is used).
+    pub span: Span,
+    /// What it holds.
+    pub value: NodeValue,
+}
+
+impl Node {
+    /// The mapping's entries, if this is a mapping.
+    pub fn as_mapping(&self) -> Option<&[Entry]> {
+        match &self.value {
+            NodeValue::Mapping(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The sequence's items, if this is a sequence.
+    pub fn as_sequence(&self) -> Option<&[Node]> {
+        match &self.value {
+            NodeValue::Sequence(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The scalar, if this is one.
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            NodeValue::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The scalar's text if this scalar reads as a string (quoted, or plain and not a number,
+    /// boolean or null under Kubernetes' YAML 1.1 rules).
+    pub fn as_str(&self) -> Option<&str> {
+        match self.as_scalar()?.resolve() {
+            Resolved::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The scalar's text whatever it resolves to (`1.10` stays `"1.10"`).
+    pub fn scalar_text(&self) -> Option<&str> {
+        self.as_scalar().map(|s| s.text.as_str())
+    }
+
+    /// The integer this scalar resolves to, if it is one.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.as_scalar()?.resolve() {
+            Resolved::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The boolean this scalar resolves to, if it is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.as_scalar()?.resolve() {
+            Resolved::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// True for an explicit or implicit null (`~`, `null`, empty value).
+    pub fn is_null(&self) -> bool {
+        matches!(self.as_scalar().map(Scalar::resolve), Some(Resolved::Null))
+    }
+
+    /// The entry whose key is `key`, if this is a mapping that has one.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_mapping()?
+            .iter()
+            .find(|e| e.key.scalar_text() == Some(key))
+    }
+
+    /// The value under `key`, if this is a mapping that has one.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// Follows a path of mapping keys; `None` as soon as one is missing.
+    pub fn path(&self, keys: &[&str]) -> Option<&Node> {
+        keys.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    /// The node at a JSON Pointer (`/spec/template/spec/containers/0`).
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let rest = pointer.strip_prefix('/')?;
+        rest.split('/').try_fold(self, |node, raw| {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            match &node.value {
+                NodeValue::Mapping(_) => node.get(&token),
+                NodeValue::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                NodeValue::Scalar(_) => None,
+            }
+        })
+    }
+
+    /// The deepest node on the way to `pointer` (the node itself when it exists). Used to point
+    /// at the closest thing that is there when a field is missing.
+    pub fn nearest(&self, pointer: &str) -> &Node {
+        let mut node = self;
+        for raw in pointer.trim_start_matches('/').split('/').filter(|t| !t.is_empty()) {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            let next = match &node.value {
+                NodeValue::Mapping(_) => node.get(&token),
+                NodeValue::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                NodeValue::Scalar(_) => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        node
+    }
+
+    /// The span of the key `key` in this mapping (falls back to the mapping itself).
+    pub fn key_span(&self, key: &str) -> Span {
+        self.entry(key).map_or(self.span, |e| e.key.span)
+    }
+
+    /// Number of nodes in this subtree, this one included.
+    pub fn count(&self) -> usize {
+        1 + match &self.value {
+            NodeValue::Scalar(_) => 0,
+            NodeValue::Sequence(items) => items.iter().map(Node::count).sum(),
+            NodeValue::Mapping(entries) => entries
+                .iter()
+                .map(|e| e.key.count() + e.value.count())
+                .sum(),
+        }
+    }
+}
