@@ -1,0 +1,562 @@
+//! The fleet spec as users write it (`fleet.yaml`). Field names are the user interface: every
+//! struct rejects unknown fields, and the doc comments become the JSON Schema's descriptions.
+
+use std::collections::BTreeMap;
+
+use arcfleet_k8s::Quantity;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The only apiVersion this arcfleet reads.
+pub const API_VERSION: &str = "arcfleet.io/v1alpha1";
+/// The only kind this arcfleet reads.
+pub const KIND: &str = "Fleet";
+
+/// A fleet spec file: one ARC controller and the runner scale sets it serves.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "arcfleet Fleet")]
+pub struct FleetDocument {
+    /// Always `arcfleet.io/v1alpha1`.
+    pub api_version: String,
+    /// Always `Fleet`.
+    pub kind: String,
+    /// The fleet's name.
+    pub metadata: FleetMetadata,
+    /// What to generate.
+    pub spec: FleetSpec,
+}
+
+/// The fleet's identity.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FleetMetadata {
+    /// DNS-1123 label; written into every object's `arcfleet.io/fleet` label.
+    pub name: String,
+}
+
+/// Everything a fleet is made of.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FleetSpec {
+    /// Target cluster version, `"1.31"`. Docker-in-Docker runs as a native sidecar (init
+    /// container with `restartPolicy: Always`) only from 1.29 on. When unset, the caller must
+    /// supply it (`--kube-version`, or Argo CD's `KUBE_VERSION`).
+    #[serde(default)]
+    pub kubernetes_version: Option<String>,
+    /// The ARC controller (gha-runner-scale-set-controller).
+    pub controller: Controller,
+    /// The External Secrets store every credential is read from.
+    pub secret_store: SecretStore,
+    /// Container registries runner images are pulled from, by a name that runner classes use.
+    #[serde(default)]
+    pub registries: BTreeMap<String, Registry>,
+    /// Runner pod shapes, by name.
+    pub runner_classes: BTreeMap<String, RunnerClass>,
+    /// The runner scale sets (one per `runs-on` label).
+    pub runner_sets: Vec<RunnerSet>,
+    /// Per-namespace settings (quotas, labels). Several sets may share a namespace.
+    #[serde(default)]
+    pub namespaces: BTreeMap<String, NamespaceSettings>,
+}
+
+/// The ARC controller Deployment and its RBAC.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Controller {
+    /// ARC version, `0.14.2`: the one place it lives. Sets the controller image tag, the
+    /// listener image and every scale set's `app.kubernetes.io/version` label.
+    pub version: String,
+    /// Namespace of the controller and of every listener pod.
+    #[serde(default = "defaults::controller_namespace")]
+    pub namespace: String,
+    /// Name of the Deployment, ServiceAccount and RBAC objects.
+    #[serde(default = "defaults::controller_name")]
+    pub name: String,
+    /// Image repository; the tag is always `version`.
+    #[serde(default = "defaults::controller_image")]
+    pub image: String,
+    /// Deployment replicas; above 1 turns on leader election.
+    #[serde(default = "defaults::one")]
+    pub replicas: u32,
+    /// `--update-strategy` (ARC ≤ 0.14.x only; newer controllers refuse the flag).
+    #[serde(default)]
+    pub update_strategy: Option<UpdateStrategy>,
+    /// `--log-level`.
+    #[serde(default)]
+    pub log_level: LogLevel,
+    /// `--log-format`.
+    #[serde(default)]
+    pub log_format: LogFormat,
+    /// `--runner-max-concurrent-reconciles`.
+    #[serde(default = "defaults::two")]
+    pub runner_max_concurrent_reconciles: u32,
+    /// Controller and listener metrics; off when unset.
+    #[serde(default)]
+    pub metrics: Option<Metrics>,
+    /// Resources of the manager container (needed when a quota covers the controller namespace).
+    #[serde(default)]
+    pub resources: Option<Resources>,
+    /// Node selector of the controller pod.
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
+    /// Tolerations of the controller pod.
+    #[serde(default)]
+    pub tolerations: Vec<Toleration>,
+    /// Listener pods (one per scale set, in the controller namespace).
+    #[serde(default)]
+    pub listener: Option<Listener>,
+}
+
+/// `--update-strategy` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum UpdateStrategy {
+    /// Replace runners as soon as the scale set changes.
+    Immediate,
+    /// Wait until running jobs finish before applying a change.
+    Eventual,
+}
+
+/// `--log-level` values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    /// Verbose.
+    Debug,
+    /// The default.
+    #[default]
+    Info,
+    /// Warnings and errors.
+    Warn,
+    /// Errors only.
+    Error,
+}
+
+/// `--log-format` values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Metrics endpoints of the controller and listeners.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Metrics {
+    /// Port of both the controller's and the listeners' metrics servers.
+    #[serde(default = "defaults::metrics_port")]
+    pub port: u16,
+    /// HTTP path of the listeners' metrics.
+    #[serde(default = "defaults::metrics_path")]
+    pub path: String,
+}
+
+/// Listener pod settings, applied through each scale set's `listenerTemplate`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Listener {
+    /// Resources of the `listener` container.
+    #[serde(default)]
+    pub resources: Option<Resources>,
+    /// Node selector of listener pods.
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
+}
+
+/// The External Secrets store credentials come from.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SecretStore {
+    /// `ClusterSecretStore` or `SecretStore`.
+    pub kind: SecretStoreKind,
+    /// The store's name.
+    pub name: String,
+    /// How often External Secrets re-reads the values.
+    #[serde(default = "defaults::refresh_interval")]
+    pub refresh_interval: String,
+}
+
+/// Kinds of External Secrets stores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum SecretStoreKind {
+    /// Cluster-wide store.
+    ClusterSecretStore,
+    /// Store in each namespace that uses it.
+    SecretStore,
+}
+
+/// A container registry that needs credentials.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Registry {
+    /// Registry host, `ghcr.io`.
+    pub server: String,
+    /// User name for the registry.
+    pub username: String,
+    /// Where the password or token lives in the secret store.
+    pub remote_ref: RemoteRef,
+}
+
+/// A value in the secret store.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RemoteRef {
+    /// The secret's key (path) in the store.
+    pub key: String,
+    /// The property inside that secret.
+    #[serde(default)]
+    pub property: Option<String>,
+}
+
+/// A runner pod shape shared by scale sets.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RunnerClass {
+    /// `dind` (Docker-in-Docker sidecar) or `kubernetes` (container hooks: jobs run in their own pods).
+    pub mode: ContainerMode,
+    /// Runner image; pin a tag.
+    pub image: String,
+    /// Image pull policy of the runner container.
+    #[serde(default)]
+    pub image_pull_policy: Option<String>,
+    /// Names under `spec.registries` whose pull secrets the runner pod uses.
+    #[serde(default)]
+    pub image_pull_secrets: Vec<String>,
+    /// Runner container resources.
+    #[serde(default)]
+    pub resources: Option<Resources>,
+    /// Extra environment variables of the runner container.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Docker-in-Docker sidecar (mode `dind`).
+    #[serde(default)]
+    pub dind: Option<Dind>,
+    /// `activeDeadlineSeconds` of runner pods: a stuck job cannot hold a runner forever.
+    #[serde(default)]
+    pub active_deadline_seconds: Option<i64>,
+    /// Node selector of runner pods.
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
+    /// Tolerations of runner pods.
+    #[serde(default)]
+    pub tolerations: Vec<Toleration>,
+    /// The ephemeral `work` volume (mode `kubernetes`, required there).
+    #[serde(default)]
+    pub work_volume: Option<WorkVolume>,
+    /// The workflow (job) pod spec, written to the worker-podspec ConfigMap (mode `kubernetes`).
+    #[serde(default)]
+    pub workflow_pod: Option<WorkflowPod>,
+    /// Devices that exist for this class: the sum of `maxRunners` over the sets using it must fit.
+    #[serde(default)]
+    pub capacity: Option<u32>,
+}
+
+/// ARC container modes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ContainerMode {
+    /// Docker-in-Docker sidecar.
+    Dind,
+    /// Kubernetes container hooks.
+    Kubernetes,
+}
+
+/// The Docker-in-Docker sidecar.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Dind {
+    /// dind image; pin a tag.
+    #[serde(default = "defaults::dind_image")]
+    pub image: String,
+    /// `true`: Docker over TCP with TLS on localhost:2376 and client certificates shared with the
+    /// runner; `false`: the Docker socket on a shared volume.
+    #[serde(default)]
+    pub tls: bool,
+    /// dind container resources.
+    #[serde(default)]
+    pub resources: Option<Resources>,
+}
+
+/// Container resources.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Resources {
+    /// Requested amounts (scheduling and `requests.*` quotas).
+    #[serde(default)]
+    pub requests: BTreeMap<String, Quantity>,
+    /// Limits (`limits.*` quotas).
+    #[serde(default)]
+    pub limits: BTreeMap<String, Quantity>,
+}
+
+/// A pod toleration.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Toleration {
+    /// Taint key.
+    #[serde(default)]
+    pub key: Option<String>,
+    /// `Exists` or `Equal`.
+    #[serde(default)]
+    pub operator: Option<String>,
+    /// Taint value (with `Equal`).
+    #[serde(default)]
+    pub value: Option<String>,
+    /// `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
+    #[serde(default)]
+    pub effect: Option<String>,
+    /// With `NoExecute`: how long the pod stays after the taint appears.
+    #[serde(default)]
+    pub toleration_seconds: Option<i64>,
+}
+
+/// The generic ephemeral volume `work` of Kubernetes mode.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct WorkVolume {
+    /// Storage class of the claim (cluster default when unset).
+    #[serde(default)]
+    pub storage_class_name: Option<String>,
+    /// Requested size.
+    pub size: Quantity,
+    /// Access modes.
+    #[serde(default = "defaults::access_modes")]
+    pub access_modes: Vec<String>,
+}
+
+/// The workflow pod of Kubernetes mode (the hook's `$job` container).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct WorkflowPod {
+    /// Resources of the `$job` container.
+    #[serde(default)]
+    pub resources: Option<Resources>,
+    /// Environment of the `$job` container.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Cache volumes mounted into the `$job` container.
+    #[serde(default)]
+    pub caches: Vec<Cache>,
+    /// Node selector of workflow pods.
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
+    /// Tolerations of workflow pods.
+    #[serde(default)]
+    pub tolerations: Vec<Toleration>,
+}
+
+/// A cache volume of the workflow pod: exactly one of `persistentVolumeClaim` or `hostPath`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Cache {
+    /// Volume name (DNS-1123 label).
+    pub name: String,
+    /// Where the `$job` container sees it.
+    pub mount_path: String,
+    /// An existing PersistentVolumeClaim in the set's namespace.
+    #[serde(default)]
+    pub persistent_volume_claim: Option<String>,
+    /// A directory on the node (per-node build caches).
+    #[serde(default)]
+    pub host_path: Option<String>,
+    /// Mount read-only.
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// A runner scale set.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RunnerSet {
+    /// The `runs-on` label and `runnerScaleSetName`; DNS-1123, at most 45 characters.
+    pub name: String,
+    /// Namespace of the scale set and its runner pods.
+    pub namespace: String,
+    /// Organization, repository or enterprise URL.
+    pub github_config_url: String,
+    /// Runner group (the default group when unset).
+    #[serde(default)]
+    pub runner_group: Option<String>,
+    /// Extra `runs-on` labels (`runnerScaleSetLabels`).
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// GitHub credentials.
+    pub auth: Auth,
+    /// Name under `spec.runnerClasses`.
+    pub class: String,
+    /// Runners kept idle.
+    #[serde(default)]
+    pub min_runners: u32,
+    /// Most runners at once.
+    pub max_runners: u32,
+    /// Spare runner pods a quota must hold beyond `maxRunners`
+    /// (default `max(1, ceil(maxRunners / 4))`).
+    #[serde(default)]
+    pub headroom: Option<u32>,
+}
+
+/// GitHub credentials: exactly one of `githubApp` or `githubToken`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Auth {
+    /// A GitHub App (recommended).
+    #[serde(default)]
+    pub github_app: Option<GithubApp>,
+    /// A personal access token.
+    #[serde(default)]
+    pub github_token: Option<GithubToken>,
+    /// Name of the Secret ARC reads (default `github-app` or `github-token`, shared by the sets
+    /// of a namespace).
+    #[serde(default)]
+    pub secret_name: Option<String>,
+}
+
+/// GitHub App credentials in the secret store.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GithubApp {
+    /// The secret's key in the store.
+    pub remote_key: String,
+    /// Property names inside it.
+    #[serde(default)]
+    pub properties: AppProperties,
+}
+
+/// Where the three App values sit inside the stored secret.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AppProperties {
+    /// Property holding the App ID (or client ID).
+    #[serde(default = "defaults::app_id")]
+    pub app_id: String,
+    /// Property holding the installation ID.
+    #[serde(default = "defaults::installation_id")]
+    pub installation_id: String,
+    /// Property holding the PEM private key.
+    #[serde(default = "defaults::private_key")]
+    pub private_key: String,
+}
+
+impl Default for AppProperties {
+    fn default() -> Self {
+        AppProperties {
+            app_id: defaults::app_id(),
+            installation_id: defaults::installation_id(),
+            private_key: defaults::private_key(),
+        }
+    }
+}
+
+/// A personal access token in the secret store.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GithubToken {
+    /// The secret's key in the store.
+    pub remote_key: String,
+    /// Property holding the token.
+    #[serde(default = "defaults::token")]
+    pub property: String,
+}
+
+/// Settings of one namespace.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NamespaceSettings {
+    /// A ResourceQuota: `auto` (computed from the sets) or explicit `resource: quantity` pairs.
+    #[serde(default)]
+    pub quota: Option<QuotaSpec>,
+    /// Labels of the Namespace object (e.g. Pod Security admission levels).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// `auto`, or a ResourceQuota's `hard` map.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum QuotaSpec {
+    /// Computed: holds every set of the namespace at `maxRunners` + headroom.
+    Auto(AutoKeyword),
+    /// Given: `pods`, `requests.cpu`, `limits.memory`, `requests.nvidia.com/gpu`, ...
+    Explicit(BTreeMap<String, Quantity>),
+}
+
+/// The word `auto`.
+#[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
+pub enum AutoKeyword {
+    /// `auto`
+    #[serde(rename = "auto")]
+    Auto,
+}
+
+impl<'de> Deserialize<'de> for QuotaSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = QuotaSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("`auto` or a map of resource names to quantities")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<QuotaSpec, E> {
+                match v {
+                    "auto" => Ok(QuotaSpec::Auto(AutoKeyword::Auto)),
+                    other => Err(E::invalid_value(serde::de::Unexpected::Str(other), &self)),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<QuotaSpec, A::Error> {
+                Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(QuotaSpec::Explicit)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+mod defaults {
+    pub fn controller_namespace() -> String {
+        "arc-systems".into()
+    }
+    pub fn controller_name() -> String {
+        "arc-gha-rs-controller".into()
+    }
+    pub fn controller_image() -> String {
+        "ghcr.io/actions/gha-runner-scale-set-controller".into()
+    }
+    pub fn one() -> u32 {
+        1
+    }
+    pub fn two() -> u32 {
+        2
+    }
+    pub fn metrics_port() -> u16 {
+        8080
+    }
+    pub fn metrics_path() -> String {
+        "/metrics".into()
+    }
+    pub fn refresh_interval() -> String {
+        "1h".into()
+    }
+    pub fn dind_image() -> String {
+        "docker:dind".into()
+    }
+    pub fn access_modes() -> Vec<String> {
+        vec!["ReadWriteOnce".into()]
+    }
+    pub fn app_id() -> String {
+        "app_id".into()
+    }
+    pub fn installation_id() -> String {
+        "installation_id".into()
+    }
+    pub fn private_key() -> String {
+        "private_key".into()
+    }
+    pub fn token() -> String {
+        "token".into()
+    }
+}
