@@ -1,1 +1,61 @@
-fn main(){}
+//! `arcfleet`: the command line over the arcfleet crates. Parsing arguments, reading files and
+//! mapping outcomes to exit codes happen here; everything else lives in the library crates.
+
+mod cli;
+mod commands;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// How a run ended. The one place outcomes become exit codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing at the failing level.
+    Clean,
+    /// Findings at the failing level (or a render refused because of them).
+    Findings,
+    /// Bad usage, unreadable input or an I/O failure.
+    Error,
+}
+
+impl Outcome {
+    fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Clean => ExitCode::SUCCESS,
+            Outcome::Findings => ExitCode::from(1),
+            Outcome::Error => ExitCode::from(2),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    Outcome::Clean
+                }
+                _ => Outcome::Error,
+            }
+            .exit_code();
+        }
+    };
+    match commands::run(args) {
+        Ok(outcome) => outcome.exit_code(),
+        Err(err) => {
+            // A closed pipe (`arcfleet render --stdout | head`) is not a failure.
+            if err.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return Outcome::Clean.exit_code();
+            }
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            Outcome::Error.exit_code()
+        }
+    }
+}

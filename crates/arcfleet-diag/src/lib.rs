@@ -98,6 +98,14 @@ impl SourceFile {
         (line_index + 1, column + 1)
     }
 
+    /// Byte offset where 1-based line `line` starts (the end of the text past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts()
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// The text of 1-based line `line`, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
         let starts = self.line_starts();
@@ -113,7 +121,9 @@ impl SourceFile {
 }
 
 /// How serious a diagnostic is. Ordered: `Warning < Error`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth fixing; does not fail a run unless asked (`--fail-on warning`).
@@ -285,6 +295,9 @@ mod tests {
         let file = Arc::new(SourceFile::new("f.yaml", "x: 1\ny: 2\n"));
         let d = Diagnostic::new(file, Span::new(5, 6), "spec", Severity::Error, "bad y")
             .with_hint("fix y");
-        assert_eq!(d.to_string(), "f.yaml:2:1: error[spec]: bad y (hint: fix y)");
+        assert_eq!(
+            d.to_string(),
+            "f.yaml:2:1: error[spec]: bad y (hint: fix y)"
+        );
     }
 }

@@ -26,7 +26,9 @@ pub struct Quantity {
 
 /// Why a string is not a quantity.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("`{text}` is not a Kubernetes quantity ({reason}); expected a number with an optional suffix such as 250m, 1.5Gi or 2e3")]
+#[error(
+    "`{text}` is not a Kubernetes quantity ({reason}); expected a number with an optional suffix such as 250m, 1.5Gi or 2e3"
+)]
 pub struct QuantityError {
     text: String,
     reason: &'static str,
@@ -79,7 +81,9 @@ impl Quantity {
 
     /// `self + other`, `None` on overflow.
     pub fn checked_add(&self, other: &Quantity) -> Option<Quantity> {
-        self.nanos.checked_add(other.nanos).map(Quantity::from_nanos)
+        self.nanos
+            .checked_add(other.nanos)
+            .map(Quantity::from_nanos)
     }
 
     /// `self × factor`, `None` on overflow.
@@ -114,7 +118,14 @@ fn format_nanos(nanos: i128, style: Style) -> String {
     if nanos % NANO == 0 {
         let units = nanos / NANO;
         if let Style::Binary = style {
-            for (suffix, shift) in [("Ei", 60), ("Pi", 50), ("Ti", 40), ("Gi", 30), ("Mi", 20), ("Ki", 10)] {
+            for (suffix, shift) in [
+                ("Ei", 60),
+                ("Pi", 50),
+                ("Ti", 40),
+                ("Gi", 30),
+                ("Mi", 20),
+                ("Ki", 10),
+            ] {
                 let unit = 1i128 << shift;
                 if units != 0 && units % unit == 0 {
                     return format!("{}{suffix}", units / unit);
@@ -295,7 +306,18 @@ mod tests {
 
     #[test]
     fn rejects_malformed_quantities() {
-        for bad in ["", "Gi", "1.5.5Gi", "1GB", "abc", "1e", "1e99", "1 Gi", "--1", "9999999999999999999999999999999999"] {
+        for bad in [
+            "",
+            "Gi",
+            "1.5.5Gi",
+            "1GB",
+            "abc",
+            "1e",
+            "1e99",
+            "1 Gi",
+            "--1",
+            "9999999999999999999999999999999999",
+        ] {
             assert!(bad.parse::<Quantity>().is_err(), "{bad}");
         }
     }
@@ -305,10 +327,25 @@ mod tests {
         let sum = q("250m").checked_add(&q("100m")).unwrap();
         assert_eq!(sum.as_str(), "350m");
         assert_eq!(sum.checked_mul(15).unwrap().as_str(), "5250m");
-        let mem = q("1Gi").checked_add(&q("512Mi")).unwrap().checked_mul(15).unwrap();
+        let mem = q("1Gi")
+            .checked_add(&q("512Mi"))
+            .unwrap()
+            .checked_mul(15)
+            .unwrap();
         assert_eq!(mem.canonical_for("requests.memory").as_str(), "23040Mi");
-        assert_eq!(q("4Gi").checked_mul(3).unwrap().canonical_for("memory").as_str(), "12Gi");
+        assert_eq!(
+            q("4Gi")
+                .checked_mul(3)
+                .unwrap()
+                .canonical_for("memory")
+                .as_str(),
+            "12Gi"
+        );
         assert_eq!(Quantity::from_units(25).as_str(), "25");
-        assert_eq!(q("1n").canonical_for("cpu").as_str(), "1m", "rounds up to millis");
+        assert_eq!(
+            q("1n").canonical_for("cpu").as_str(),
+            "1m",
+            "rounds up to millis"
+        );
     }
 }

@@ -32,7 +32,9 @@ impl ContainerResources {
     pub fn effective_requests(&self) -> ResourceList {
         let mut requests = self.requests.clone();
         for (name, limit) in &self.limits {
-            requests.entry(name.clone()).or_insert_with(|| limit.clone());
+            requests
+                .entry(name.clone())
+                .or_insert_with(|| limit.clone());
         }
         requests
     }
@@ -201,10 +203,22 @@ mod tests {
 
     #[test]
     fn which_quotas_need_every_container() {
-        assert_eq!(quota_requires_every_container("requests.cpu"), Some(("requests", "cpu")));
-        assert_eq!(quota_requires_every_container("limits.memory"), Some(("limits", "memory")));
-        assert_eq!(quota_requires_every_container("cpu"), Some(("requests", "cpu")));
-        assert_eq!(quota_requires_every_container("requests.nvidia.com/gpu"), None);
+        assert_eq!(
+            quota_requires_every_container("requests.cpu"),
+            Some(("requests", "cpu"))
+        );
+        assert_eq!(
+            quota_requires_every_container("limits.memory"),
+            Some(("limits", "memory"))
+        );
+        assert_eq!(
+            quota_requires_every_container("cpu"),
+            Some(("requests", "cpu"))
+        );
+        assert_eq!(
+            quota_requires_every_container("requests.nvidia.com/gpu"),
+            None
+        );
         assert_eq!(quota_requires_every_container("pods"), None);
     }
 }

@@ -1,1 +1,207 @@
+//! Renders a checked [`Fleet`] into typed Kubernetes objects and deterministic YAML.
+//!
+//! Data flow: [`render`] (fleet → [`Object`]s, sorted in apply order) → [`Manifests::files`]
+//! (one file per object, under a folder per namespace) or [`Manifests::stream`] (one YAML
+//! stream) → [`write_dir`] (atomic writes, pruning only files arcfleet wrote).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use arcfleet_diag::SourceFile;
+//!
+//! let text = r#"
+//! apiVersion: arcfleet.io/v1alpha1
+//! kind: Fleet
+//! metadata: {name: demo}
+//! spec:
+//!   kubernetesVersion: "1.31"
+//!   controller: {version: 0.14.2}
+//!   secretStore: {kind: ClusterSecretStore, name: vault}
+//!   runnerClasses:
+//!     default: {mode: dind, image: "ghcr.io/actions/actions-runner:2.330.0"}
+//!   runnerSets:
+//!     - {name: demo-runners, namespace: runners, githubConfigUrl: "https://github.com/acme",
+//!        auth: {githubToken: {remoteKey: github/pat}}, class: default, maxRunners: 4}
+//! "#;
+//! let spec = arcfleet_spec::load_spec(Arc::new(SourceFile::new("fleet.yaml", text))).unwrap();
+//! let fleet = arcfleet_spec::resolve(&spec, &Default::default()).unwrap();
+//! let manifests = arcfleet_render::render(&fleet).unwrap();
+//! let files = manifests.files().unwrap();
+//! assert!(files.iter().any(|f| f.path == "runners/autoscalingrunnerset-demo-runners.yaml"));
+//! assert!(manifests.stream().unwrap().contains("github_token"));
+//! ```
 
+mod build;
+mod controller;
+mod credentials;
+mod object;
+mod output;
+mod scale_set;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use arcfleet_spec::Fleet;
+use k8s_openapi::api::core::v1::{Namespace, ResourceQuota, ResourceQuotaSpec};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+pub use credentials::{GITHUB_APP_KEYS, GITHUB_TOKEN_KEY, pull_secret_name};
+pub use object::Object;
+pub use output::{
+    GENERATED_MARKER, OutputError, WriteReport, generated_files, is_generated, write_dir,
+};
+
+/// Name of the ResourceQuota arcfleet writes into a namespace.
+pub const QUOTA_NAME: &str = "arcfleet-quota";
+/// Folder of cluster-scoped objects (not a valid namespace name, so it cannot collide).
+pub const CLUSTER_DIR: &str = "_cluster";
+
+/// Why rendering failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A set names a class the fleet does not have (a resolved fleet never does).
+    #[error("runner class `{0}` is not defined")]
+    UnknownClass(String),
+    /// YAML emission failed.
+    #[error(transparent)]
+    Emit(arcfleet_yaml::EmitError),
+}
+
+/// A rendered fleet.
+#[derive(Clone, Debug)]
+pub struct Manifests {
+    /// The fleet's name.
+    pub fleet_name: String,
+    /// The spec file's name, for headers.
+    pub source_name: String,
+    /// Every object, in apply order, then by namespace and name.
+    pub objects: Vec<Object>,
+}
+
+/// One output file: a path relative to the output folder and its contents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// `<namespace>/<kind>-<name>.yaml` or `_cluster/<kind>-<name>.yaml`.
+    pub path: String,
+    /// Header comment and the object's YAML.
+    pub contents: String,
+}
+
+/// Renders every object of `fleet`.
+pub fn render(fleet: &Fleet) -> Result<Manifests, RenderError> {
+    let mut objects = Vec::new();
+    for ns in &fleet.namespaces {
+        objects.push(Object::Namespace(Namespace {
+            metadata: ObjectMeta {
+                labels: Some(ns.labels.clone()),
+                ..build::meta(&ns.name, None)
+            },
+            ..Default::default()
+        }));
+        if let Some(hard) = &ns.quota {
+            objects.push(Object::ResourceQuota(ResourceQuota {
+                metadata: build::meta(QUOTA_NAME, Some(&ns.name)),
+                spec: Some(ResourceQuotaSpec {
+                    hard: Some(
+                        hard.iter()
+                            .map(|(k, v)| (k.clone(), K8sQuantity(v.as_str().to_string())))
+                            .collect(),
+                    ),
+                    ..Default::default()
+                }),
+                status: None,
+            }));
+        }
+    }
+    objects.extend(controller::objects(fleet));
+    let mut credentials_done = BTreeSet::new();
+    let mut pull_secrets_done = BTreeSet::new();
+    for set in &fleet.sets {
+        objects.extend(scale_set::objects(fleet, set)?);
+        // Sets of one namespace share identical credentials and pull secrets: emit them once.
+        if credentials_done.insert((set.namespace.clone(), set.secret_name.clone())) {
+            objects.push(credentials::github_credentials(fleet, set));
+        }
+        let class = fleet
+            .class_of(set)
+            .ok_or_else(|| RenderError::UnknownClass(set.class.clone()))?;
+        for registry_name in &class.image_pull_secrets {
+            if let Some(registry) = fleet.registries.get(registry_name) {
+                if pull_secrets_done.insert((set.namespace.clone(), registry_name.clone())) {
+                    objects.push(credentials::pull_secret(
+                        fleet,
+                        registry_name,
+                        registry,
+                        &set.namespace,
+                    ));
+                }
+            }
+        }
+    }
+    let common = build::map([
+        ("app.kubernetes.io/managed-by", "arcfleet"),
+        ("arcfleet.io/fleet", &fleet.name),
+    ]);
+    for object in &mut objects {
+        object.add_labels(&common);
+    }
+    objects.sort_by(|a, b| {
+        (a.apply_order(), a.namespace(), a.name()).cmp(&(b.apply_order(), b.namespace(), b.name()))
+    });
+    Ok(Manifests {
+        fleet_name: fleet.name.clone(),
+        source_name: fleet.source_name.clone(),
+        objects,
+    })
+}
+
+impl Manifests {
+    fn header(&self) -> String {
+        format!(
+            "{GENERATED_MARKER} from {} (fleet {}). Do not edit: change the spec and run `arcfleet render`.\n",
+            self.source_name, self.fleet_name
+        )
+    }
+
+    /// One file per object, sorted by path.
+    pub fn files(&self) -> Result<Vec<RenderedFile>, RenderError> {
+        let header = self.header();
+        let mut files: Vec<RenderedFile> = self
+            .objects
+            .iter()
+            .map(|object| {
+                let dir = object.namespace().unwrap_or(CLUSTER_DIR);
+                let path = format!(
+                    "{dir}/{}-{}.yaml",
+                    object.kind().to_lowercase(),
+                    object.name()
+                );
+                let yaml = object.to_yaml().map_err(RenderError::Emit)?;
+                Ok(RenderedFile {
+                    path,
+                    contents: format!("{header}{yaml}"),
+                })
+            })
+            .collect::<Result<_, RenderError>>()?;
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    /// Every object as one YAML stream, in apply order (for `--stdout` and Argo CD).
+    pub fn stream(&self) -> Result<String, RenderError> {
+        let mut out = String::new();
+        for object in &self.objects {
+            out.push_str("---\n");
+            out.push_str(&object.to_yaml().map_err(RenderError::Emit)?);
+        }
+        Ok(out)
+    }
+
+    /// Object counts by kind (for summaries).
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for object in &self.objects {
+            *counts.entry(object.kind()).or_insert(0) += 1;
+        }
+        counts
+    }
+}

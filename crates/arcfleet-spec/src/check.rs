@@ -4,7 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use arcfleet_diag::{Diagnostic, Diagnostics};
-use arcfleet_k8s::{Quantity, default_headroom, is_dns1123_label, is_dns1123_subdomain, quota_requires_every_container};
+use arcfleet_k8s::{
+    Quantity, default_headroom, is_dns1123_label, is_dns1123_subdomain,
+    quota_requires_every_container,
+};
 
 use crate::fleet::{Fleet, PodShape, ResolvedController, ResolvedNamespace, ResolvedSet};
 use crate::load::LoadedSpec;
@@ -33,7 +36,9 @@ pub fn resolve(spec: &LoadedSpec, options: &ResolveOptions) -> Result<Fleet, Dia
     match fleet {
         Some(fleet) if checker.errors.is_empty() => Ok(fleet),
         _ => {
-            checker.errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            checker
+                .errors
+                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             Err(Diagnostics(checker.errors))
         }
     }
@@ -63,10 +68,18 @@ impl Checker<'_> {
             );
         }
         if doc.kind != KIND {
-            self.error("/kind", format!("kind `{}` is not a fleet spec", doc.kind), Some(format!("use `{KIND}`")));
+            self.error(
+                "/kind",
+                format!("kind `{}` is not a fleet spec", doc.kind),
+                Some(format!("use `{KIND}`")),
+            );
         }
         if !is_dns1123_label(&doc.metadata.name) {
-            self.error("/metadata/name", dns_label_message("fleet name", &doc.metadata.name), None);
+            self.error(
+                "/metadata/name",
+                dns_label_message("fleet name", &doc.metadata.name),
+                None,
+            );
         }
         let kubernetes_version = self.kubernetes_version(options);
         let controller = self.controller();
@@ -78,7 +91,10 @@ impl Checker<'_> {
         let namespaces = self.namespaces(&sets, controller.as_ref());
         let source_name = std::path::Path::new(self.spec.file.name())
             .file_name()
-            .map_or_else(|| "fleet.yaml".to_string(), |n| n.to_string_lossy().into_owned());
+            .map_or_else(
+                || "fleet.yaml".to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
         Some(Fleet {
             name: doc.metadata.name.clone(),
             source_name,
@@ -93,7 +109,10 @@ impl Checker<'_> {
     }
 
     fn kubernetes_version(&mut self, options: &ResolveOptions) -> Option<KubeVersion> {
-        match (&self.spec.document.spec.kubernetes_version, &options.kubernetes_version) {
+        match (
+            &self.spec.document.spec.kubernetes_version,
+            &options.kubernetes_version,
+        ) {
             (Some(v), _) => match v.parse() {
                 Ok(k) => Some(k),
                 Err(e) => {
@@ -104,7 +123,11 @@ impl Checker<'_> {
             (None, Some(v)) => match v.parse() {
                 Ok(k) => Some(k),
                 Err(e) => {
-                    self.error("/spec", format!("{e} (from the command line or KUBE_VERSION)"), None);
+                    self.error(
+                        "/spec",
+                        format!("{e} (from the command line or KUBE_VERSION)"),
+                        None,
+                    );
                     None
                 }
             },
@@ -129,24 +152,43 @@ impl Checker<'_> {
             }
         };
         if !is_dns1123_label(&c.namespace) {
-            self.error("/spec/controller/namespace", dns_label_message("namespace", &c.namespace), None);
+            self.error(
+                "/spec/controller/namespace",
+                dns_label_message("namespace", &c.namespace),
+                None,
+            );
         }
         if !is_dns1123_label(&c.name) {
-            self.error("/spec/controller/name", dns_label_message("controller name", &c.name), None);
+            self.error(
+                "/spec/controller/name",
+                dns_label_message("controller name", &c.name),
+                None,
+            );
         }
         let last_segment = c.image.rsplit('/').next().unwrap_or_default();
         if c.image.is_empty() || last_segment.contains([':', '@']) {
             self.error(
                 "/spec/controller/image",
-                format!("controller image `{}` must be a repository without a tag", c.image),
+                format!(
+                    "controller image `{}` must be a repository without a tag",
+                    c.image
+                ),
                 Some("the tag is always controller.version".into()),
             );
         }
         if c.replicas == 0 {
-            self.error("/spec/controller/replicas", "replicas must be at least 1: without a controller no runner is created", None);
+            self.error(
+                "/spec/controller/replicas",
+                "replicas must be at least 1: without a controller no runner is created",
+                None,
+            );
         }
         if c.metrics.as_ref().is_some_and(|m| m.port == 0) {
-            self.error("/spec/controller/metrics/port", "metrics port must be between 1 and 65535", None);
+            self.error(
+                "/spec/controller/metrics/port",
+                "metrics port must be between 1 and 65535",
+                None,
+            );
         }
         if let (Some(strategy), Some(v)) = (c.update_strategy, version) {
             if !v.has_update_strategy_flag() {
@@ -166,7 +208,11 @@ impl Checker<'_> {
     fn secret_store_and_registries(&mut self) {
         let spec = &self.spec.document.spec;
         if !is_dns1123_subdomain(&spec.secret_store.name) {
-            self.error("/spec/secretStore/name", dns_label_message("secret store name", &spec.secret_store.name), None);
+            self.error(
+                "/spec/secretStore/name",
+                dns_label_message("secret store name", &spec.secret_store.name),
+                None,
+            );
         }
         for (name, registry) in &spec.registries {
             let base = format!("/spec/registries/{}", escape(name));
@@ -174,10 +220,18 @@ impl Checker<'_> {
                 self.spec_key_error(&base, dns_label_message("registry name", name));
             }
             if registry.server.is_empty() || registry.server.contains('/') {
-                self.error(&format!("{base}/server"), "server must be a registry host such as ghcr.io", None);
+                self.error(
+                    &format!("{base}/server"),
+                    "server must be a registry host such as ghcr.io",
+                    None,
+                );
             }
             if registry.remote_ref.key.is_empty() {
-                self.error(&format!("{base}/remoteRef/key"), "remoteRef.key must not be empty", None);
+                self.error(
+                    &format!("{base}/remoteRef/key"),
+                    "remoteRef.key must not be empty",
+                    None,
+                );
             }
         }
     }
@@ -208,7 +262,11 @@ impl Checker<'_> {
                 }
             }
             if class.active_deadline_seconds.is_some_and(|s| s <= 0) {
-                self.error(&format!("{base}/activeDeadlineSeconds"), "activeDeadlineSeconds must be positive", None);
+                self.error(
+                    &format!("{base}/activeDeadlineSeconds"),
+                    "activeDeadlineSeconds must be positive",
+                    None,
+                );
             }
             match class.mode {
                 ContainerMode::Dind => {
@@ -223,7 +281,10 @@ impl Checker<'_> {
                 }
                 ContainerMode::Kubernetes => {
                     if self.spec.root.pointer(&format!("{base}/dind")).is_some() {
-                        self.spec_key_error(&format!("{base}/dind"), "dind applies to mode `dind` only; this class is `kubernetes`".into());
+                        self.spec_key_error(
+                            &format!("{base}/dind"),
+                            "dind applies to mode `dind` only; this class is `kubernetes`".into(),
+                        );
                     }
                     if class.work_volume.is_none() {
                         self.error(
@@ -239,16 +300,35 @@ impl Checker<'_> {
                 for (i, cache) in pod.caches.iter().enumerate() {
                     let at = format!("{base}/workflowPod/caches/{i}");
                     if !is_dns1123_label(&cache.name) || cache.name == "work" {
-                        self.error(&format!("{at}/name"), format!("cache name `{}` must be a DNS-1123 label other than `work`", cache.name), None);
+                        self.error(
+                            &format!("{at}/name"),
+                            format!(
+                                "cache name `{}` must be a DNS-1123 label other than `work`",
+                                cache.name
+                            ),
+                            None,
+                        );
                     }
                     if !names.insert(cache.name.as_str()) {
-                        self.error(&format!("{at}/name"), format!("cache name `{}` is used twice", cache.name), None);
+                        self.error(
+                            &format!("{at}/name"),
+                            format!("cache name `{}` is used twice", cache.name),
+                            None,
+                        );
                     }
                     if !cache.mount_path.starts_with('/') {
-                        self.error(&format!("{at}/mountPath"), "mountPath must be an absolute path", None);
+                        self.error(
+                            &format!("{at}/mountPath"),
+                            "mountPath must be an absolute path",
+                            None,
+                        );
                     }
                     if cache.persistent_volume_claim.is_some() == cache.host_path.is_some() {
-                        self.error(&at, "a cache needs exactly one of persistentVolumeClaim or hostPath", None);
+                        self.error(
+                            &at,
+                            "a cache needs exactly one of persistentVolumeClaim or hostPath",
+                            None,
+                        );
                     }
                 }
             }
@@ -265,24 +345,40 @@ impl Checker<'_> {
             self.set_fields(&base, set);
             let url = set.github_config_url.trim_end_matches('/').to_string();
             let group = set.runner_group.clone().unwrap_or_else(|| "default".into());
-            let identity = (url.to_lowercase(), group.to_lowercase(), set.name.to_lowercase());
+            let identity = (
+                url.to_lowercase(),
+                group.to_lowercase(),
+                set.name.to_lowercase(),
+            );
             if let Some(first) = identities.insert(identity, index) {
                 self.error(
                     &format!("{base}/name"),
                     format!("runner set `{}` has the same GitHub URL, runner group and name as runnerSets[{first}]: both listeners would claim one GitHub scale set", set.name),
                     Some("rename one of them or put it in another runner group".into()),
                 );
-            } else if let Some(first) = names.insert((set.namespace.clone(), set.name.clone()), index) {
+            } else if let Some(first) =
+                names.insert((set.namespace.clone(), set.name.clone()), index)
+            {
                 self.error(
                     &format!("{base}/name"),
-                    format!("runnerSets[{first}] already has the name `{}` in namespace `{}`", set.name, set.namespace),
+                    format!(
+                        "runnerSets[{first}] already has the name `{}` in namespace `{}`",
+                        set.name, set.namespace
+                    ),
                     None,
                 );
             }
             let secret_name = set.auth.secret_name.clone().unwrap_or_else(|| {
-                if set.auth.github_app.is_some() { "github-app" } else { "github-token" }.to_string()
+                if set.auth.github_app.is_some() {
+                    "github-app"
+                } else {
+                    "github-token"
+                }
+                .to_string()
             });
-            let headroom = set.headroom.unwrap_or_else(|| default_headroom(set.max_runners));
+            let headroom = set
+                .headroom
+                .unwrap_or_else(|| default_headroom(set.max_runners));
             sets.push(ResolvedSet {
                 index,
                 name: set.name.clone(),
@@ -311,14 +407,22 @@ impl Checker<'_> {
             );
         }
         if !is_dns1123_label(&set.namespace) {
-            self.error(&format!("{base}/namespace"), dns_label_message("namespace", &set.namespace), None);
+            self.error(
+                &format!("{base}/namespace"),
+                dns_label_message("namespace", &set.namespace),
+                None,
+            );
         }
         if let Err(why) = check_github_url(&set.github_config_url) {
             self.error(&format!("{base}/githubConfigUrl"), why, Some("use https://github.com/ORG, https://github.com/ORG/REPO or https://github.com/enterprises/ENTERPRISE".into()));
         }
         if !spec.runner_classes.contains_key(&set.class) {
             let hint = suggest(&set.class, spec.runner_classes.keys());
-            self.error(&format!("{base}/class"), format!("unknown runner class `{}`", set.class), hint);
+            self.error(
+                &format!("{base}/class"),
+                format!("unknown runner class `{}`", set.class),
+                hint,
+            );
         }
         if set.min_runners > set.max_runners {
             self.error(
@@ -330,13 +434,21 @@ impl Checker<'_> {
         if !set.labels.is_empty() {
             if let Ok(v) = spec.controller.version.parse::<Version>() {
                 if !v.has_scale_set_labels() {
-                    self.error(&format!("{base}/labels"), format!("runner set labels need ARC 0.14.0 or later (controller is {v})"), None);
+                    self.error(
+                        &format!("{base}/labels"),
+                        format!("runner set labels need ARC 0.14.0 or later (controller is {v})"),
+                        None,
+                    );
                 }
             }
         }
         for (i, label) in set.labels.iter().enumerate() {
             if label.is_empty() || label.len() >= 256 {
-                self.error(&format!("{base}/labels/{i}"), "each label must be non-empty and shorter than 256 characters", None);
+                self.error(
+                    &format!("{base}/labels/{i}"),
+                    "each label must be non-empty and shorter than 256 characters",
+                    None,
+                );
             }
         }
         self.auth(&format!("{base}/auth"), &set.auth);
@@ -351,16 +463,28 @@ impl Checker<'_> {
             ),
             (None, None) => self.error(base, "auth needs githubApp or githubToken", None),
             (Some(app), None) if app.remote_key.is_empty() => {
-                self.error(&format!("{base}/githubApp/remoteKey"), "remoteKey must not be empty", None);
+                self.error(
+                    &format!("{base}/githubApp/remoteKey"),
+                    "remoteKey must not be empty",
+                    None,
+                );
             }
             (None, Some(token)) if token.remote_key.is_empty() => {
-                self.error(&format!("{base}/githubToken/remoteKey"), "remoteKey must not be empty", None);
+                self.error(
+                    &format!("{base}/githubToken/remoteKey"),
+                    "remoteKey must not be empty",
+                    None,
+                );
             }
             _ => {}
         }
         if let Some(name) = &auth.secret_name {
             if !is_dns1123_subdomain(name) {
-                self.error(&format!("{base}/secretName"), dns_label_message("Secret name", name), None);
+                self.error(
+                    &format!("{base}/secretName"),
+                    dns_label_message("Secret name", name),
+                    None,
+                );
             }
         }
     }
@@ -368,11 +492,17 @@ impl Checker<'_> {
     fn capacities(&mut self, sets: &[ResolvedSet]) {
         let spec = &self.spec.document.spec;
         for (name, class) in &spec.runner_classes {
-            let Some(capacity) = class.capacity else { continue };
+            let Some(capacity) = class.capacity else {
+                continue;
+            };
             let users: Vec<&ResolvedSet> = sets.iter().filter(|s| &s.class == name).collect();
             let total: u64 = users.iter().map(|s| u64::from(s.max_runners)).sum();
             if total > u64::from(capacity) {
-                let detail = users.iter().map(|s| format!("{} {}", s.name, s.max_runners)).collect::<Vec<_>>().join(" + ");
+                let detail = users
+                    .iter()
+                    .map(|s| format!("{} {}", s.name, s.max_runners))
+                    .collect::<Vec<_>>()
+                    .join(" + ");
                 self.error(
                     &format!("/spec/runnerClasses/{}/capacity", escape(name)),
                     format!("runner class `{name}` has capacity {capacity} but its sets may run {total} runners at once ({detail}); the extra runners would wait for devices that do not exist"),
@@ -403,7 +533,11 @@ impl Checker<'_> {
         }
     }
 
-    fn namespaces(&mut self, sets: &[ResolvedSet], controller: Option<&ResolvedController>) -> Vec<ResolvedNamespace> {
+    fn namespaces(
+        &mut self,
+        sets: &[ResolvedSet],
+        controller: Option<&ResolvedController>,
+    ) -> Vec<ResolvedNamespace> {
         let spec = &self.spec.document.spec;
         let controller_ns = spec.controller.namespace.as_str();
         let mut names: BTreeSet<&str> = sets.iter().map(|s| s.namespace.as_str()).collect();
@@ -435,7 +569,14 @@ impl Checker<'_> {
             };
             if settings.quota.is_some() {
                 for problem in demand.unset_compute(quota.as_ref()) {
-                    self.error(&base, problem, Some("set that resource on the container, or remove it from the quota".into()));
+                    self.error(
+                        &base,
+                        problem,
+                        Some(
+                            "set that resource on the container, or remove it from the quota"
+                                .into(),
+                        ),
+                    );
                 }
             }
             out.push(ResolvedNamespace {
@@ -447,35 +588,71 @@ impl Checker<'_> {
         out
     }
 
-    fn demand(&self, namespace: &str, sets: &[ResolvedSet], controller: Option<&ResolvedController>) -> Demand {
+    fn demand(
+        &self,
+        namespace: &str,
+        sets: &[ResolvedSet],
+        controller: Option<&ResolvedController>,
+    ) -> Demand {
         let spec = &self.spec.document.spec;
         let mut demand = Demand::default();
         for set in sets.iter().filter(|s| s.namespace == namespace) {
-            let Some(class) = spec.runner_classes.get(&set.class) else { continue };
+            let Some(class) = spec.runner_classes.get(&set.class) else {
+                continue;
+            };
             let pods = i64::from(set.max_runners) + i64::from(set.headroom);
             let at_max = i64::from(set.max_runners);
-            demand.add(format!("runner pod of `{}`", set.name), PodShape::runner(class), pods, at_max);
+            demand.add(
+                format!("runner pod of `{}`", set.name),
+                PodShape::runner(class),
+                pods,
+                at_max,
+            );
             if let Some(workflow) = PodShape::workflow(class) {
-                demand.add(format!("workflow pod of `{}`", set.name), workflow, pods, at_max);
+                demand.add(
+                    format!("workflow pod of `{}`", set.name),
+                    workflow,
+                    pods,
+                    at_max,
+                );
             }
         }
         if let Some(c) = controller.filter(|c| c.spec.namespace == namespace) {
             let replicas = i64::from(c.spec.replicas);
-            demand.add("controller pod".into(), PodShape::controller(&c.spec), replicas, replicas);
+            demand.add(
+                "controller pod".into(),
+                PodShape::controller(&c.spec),
+                replicas,
+                replicas,
+            );
             let listeners = i64::try_from(sets.len()).unwrap_or(i64::MAX);
-            demand.add("listener pod".into(), PodShape::listener(&c.spec), listeners, listeners);
+            demand.add(
+                "listener pod".into(),
+                PodShape::listener(&c.spec),
+                listeners,
+                listeners,
+            );
         }
         demand
     }
 
-    fn check_quota(&mut self, base: &str, namespace: &str, hard: &BTreeMap<String, Quantity>, demand: &Demand) {
+    fn check_quota(
+        &mut self,
+        base: &str,
+        namespace: &str,
+        hard: &BTreeMap<String, Quantity>,
+        demand: &Demand,
+    ) {
         for (resource, limit) in hard {
             let (at_max, with_headroom) = demand.totals(resource);
             if with_headroom > *limit {
                 let (needed, what) = if at_max > *limit {
                     (at_max.canonical_for(resource), "at maxRunners")
                 } else {
-                    (with_headroom.canonical_for(resource), "at maxRunners + headroom")
+                    (
+                        with_headroom.canonical_for(resource),
+                        "at maxRunners + headroom",
+                    )
                 };
                 self.error(
                     &format!("{base}/{}", escape(resource)),
@@ -506,8 +683,14 @@ impl Demand {
         for (_, shape, pods, max) in &self.pods {
             let usage = shape.usage();
             if let Some(per_pod) = usage.0.get(resource) {
-                at_max = per_pod.checked_mul(*max).and_then(|q| at_max.checked_add(&q)).unwrap_or(at_max);
-                with_headroom = per_pod.checked_mul(*pods).and_then(|q| with_headroom.checked_add(&q)).unwrap_or(with_headroom);
+                at_max = per_pod
+                    .checked_mul(*max)
+                    .and_then(|q| at_max.checked_add(&q))
+                    .unwrap_or(at_max);
+                with_headroom = per_pod
+                    .checked_mul(*pods)
+                    .and_then(|q| with_headroom.checked_add(&q))
+                    .unwrap_or(with_headroom);
             }
         }
         (at_max, with_headroom)
@@ -538,16 +721,23 @@ impl Demand {
 
     fn every_container_sets(&self, field: &str, resource: &str) -> bool {
         self.pods.iter().all(|(_, shape, _, _)| {
-            shape.containers.iter().all(|(_, _, res)| container_sets(res, field, resource))
+            shape
+                .containers
+                .iter()
+                .all(|(_, _, res)| container_sets(res, field, resource))
         })
     }
 
     /// Containers that leave unset a compute resource the quota limits.
     fn unset_compute(&self, quota: Option<&BTreeMap<String, Quantity>>) -> Vec<String> {
-        let Some(quota) = quota else { return Vec::new() };
+        let Some(quota) = quota else {
+            return Vec::new();
+        };
         let mut problems = Vec::new();
         for name in quota.keys() {
-            let Some((field, resource)) = quota_requires_every_container(name) else { continue };
+            let Some((field, resource)) = quota_requires_every_container(name) else {
+                continue;
+            };
             for (what, shape, _, _) in &self.pods {
                 for (container, _, res) in &shape.containers {
                     if !container_sets(res, field, resource) {
@@ -579,7 +769,9 @@ fn check_github_url(url: &str) -> Result<(), String> {
         .strip_prefix("https://")
         .ok_or_else(|| format!("githubConfigUrl `{url}` must start with https://"))?;
     if rest.contains(['?', '#', ' ']) {
-        return Err(format!("githubConfigUrl `{url}` must not have a query, fragment or spaces"));
+        return Err(format!(
+            "githubConfigUrl `{url}` must not have a query, fragment or spaces"
+        ));
     }
     let mut parts = rest.trim_end_matches('/').split('/');
     let host = parts.next().unwrap_or("");
@@ -597,7 +789,9 @@ fn check_github_url(url: &str) -> Result<(), String> {
 }
 
 fn dns_label_message(what: &str, name: &str) -> String {
-    format!("{what} `{name}` must be a DNS-1123 label: lowercase letters, digits and `-`, at most 63 characters, starting and ending with a letter or digit")
+    format!(
+        "{what} `{name}` must be a DNS-1123 label: lowercase letters, digits and `-`, at most 63 characters, starting and ending with a letter or digit"
+    )
 }
 
 fn escape(token: &str) -> String {
@@ -621,10 +815,20 @@ mod tests {
 
     #[test]
     fn github_urls() {
-        for ok in ["https://github.com/org", "https://github.com/org/repo/", "https://ghe.example.com/enterprises/e"] {
+        for ok in [
+            "https://github.com/org",
+            "https://github.com/org/repo/",
+            "https://ghe.example.com/enterprises/e",
+        ] {
             assert!(check_github_url(ok).is_ok(), "{ok}");
         }
-        for bad in ["http://github.com/org", "https://github.com", "https://github.com/", "https://github.com/a/b/c", "github.com/org"] {
+        for bad in [
+            "http://github.com/org",
+            "https://github.com",
+            "https://github.com/",
+            "https://github.com/a/b/c",
+            "github.com/org",
+        ] {
             assert!(check_github_url(bad).is_err(), "{bad}");
         }
     }

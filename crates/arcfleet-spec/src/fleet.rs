@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use arcfleet_k8s::{ContainerKind, ContainerResources, PodUsage, Quantity, pod_usage};
 
-
 use crate::model::{
     Auth, ContainerMode, Controller, Registry, Resources, RunnerClass, SecretStore,
 };
@@ -146,7 +145,10 @@ impl PodShape {
     pub fn workflow(class: &RunnerClass) -> Option<PodShape> {
         (class.mode == ContainerMode::Kubernetes).then(|| {
             let job = container_resources(
-                class.workflow_pod.as_ref().and_then(|w| w.resources.as_ref()),
+                class
+                    .workflow_pod
+                    .as_ref()
+                    .and_then(|w| w.resources.as_ref()),
             );
             PodShape {
                 containers: vec![("$job", ContainerKind::Regular, job)],
@@ -167,9 +169,16 @@ impl PodShape {
 
     /// A listener pod (one per scale set, in the controller namespace).
     pub fn listener(controller: &Controller) -> PodShape {
-        let resources = controller.listener.as_ref().and_then(|l| l.resources.as_ref());
+        let resources = controller
+            .listener
+            .as_ref()
+            .and_then(|l| l.resources.as_ref());
         PodShape {
-            containers: vec![("listener", ContainerKind::Regular, container_resources(resources))],
+            containers: vec![(
+                "listener",
+                ContainerKind::Regular,
+                container_resources(resources),
+            )],
         }
     }
 }

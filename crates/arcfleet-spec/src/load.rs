@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use arcfleet_diag::{Diagnostic, Diagnostics, Severity, SourceFile, Span};
-use arcfleet_yaml::{Limits, Node, load, to_json};
+use arcfleet_yaml::{Limits, Node, YAML_SYNTAX_RULE, load, to_json};
 use serde_path_to_error::Segment;
 
 use crate::model::FleetDocument;
@@ -38,7 +38,13 @@ impl LoadedSpec {
     pub fn error_at_key(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
         let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
         let span = self.root.nearest(parent).key_span(&unescape(key));
-        Diagnostic::new(Arc::clone(&self.file), span, SPEC_RULE, Severity::Error, message)
+        Diagnostic::new(
+            Arc::clone(&self.file),
+            span,
+            SPEC_RULE,
+            Severity::Error,
+            message,
+        )
     }
 }
 
@@ -56,21 +62,26 @@ impl LoadedSpec {
 /// assert_eq!(first.hint.as_deref(), Some("did you mean `controller`?"));
 /// ```
 pub fn load_spec(file: Arc<SourceFile>) -> Result<LoadedSpec, Diagnostics> {
-    let fail = |span: Span, message: String| {
+    let fail_as = |rule: &'static str, span: Span, message: String| {
         Diagnostics(vec![Diagnostic::new(
             Arc::clone(&file),
             span,
-            SPEC_RULE,
+            rule,
             Severity::Error,
             message,
         )])
     };
-    let mut docs = load(&file, &Limits::default()).map_err(|e| fail(e.span, e.message))?;
+    let fail = |span: Span, message: String| fail_as(SPEC_RULE, span, message);
+    let mut docs = load(&file, &Limits::default())
+        .map_err(|e| fail_as(YAML_SYNTAX_RULE, e.span, e.message))?;
     if docs.len() != 1 {
         let span = docs.get(1).map_or(Span::point(0), |d| d.root.span);
         return Err(fail(
             span,
-            format!("a fleet spec is exactly one YAML document, found {}", docs.len()),
+            format!(
+                "a fleet spec is exactly one YAML document, found {}",
+                docs.len()
+            ),
         ));
     }
     let root = docs.remove(0).root;
@@ -116,7 +127,10 @@ fn type_error(file: &Arc<SourceFile>, root: &Node, pointer: &str, message: &str)
         if unescape(last) == field {
             pointer = parent_ptr;
         }
-        (root.nearest(pointer).key_span(field), did_you_mean(field, message))
+        (
+            root.nearest(pointer).key_span(field),
+            did_you_mean(field, message),
+        )
     } else if let Some(variant) = backticked_after(message, "unknown variant `") {
         (root.nearest(pointer).span, did_you_mean(variant, message))
     } else {
@@ -151,7 +165,12 @@ fn did_you_mean(given: &str, message: &str) -> Option<String> {
     let expected = message.split_once("expected")?.1;
     let candidates = expected.split('`').skip(1).step_by(2);
     candidates
-        .map(|c| (strsim::jaro_winkler(&given.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&given.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| format!("did you mean `{c}`?"))
@@ -190,18 +209,22 @@ mod tests {
         let errs = errors(&text);
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert!(
-            errs[0].starts_with("fleet.yaml:15:7: error[spec]: spec.runnerSets.0: unknown field `maxRuners`"),
+            errs[0].starts_with(
+                "fleet.yaml:15:7: error[spec]: spec.runnerSets.0: unknown field `maxRuners`"
+            ),
             "{}",
             errs[0]
         );
-        assert!(errs[0].contains("did you mean `maxRunners`?"), "{}", errs[0]);
+        assert!(
+            errs[0].contains("did you mean `maxRunners`?"),
+            "{}",
+            errs[0]
+        );
     }
 
     #[test]
     fn wrong_types_point_at_the_value() {
-        let text = format!(
-            "{HEAD}spec:\n  controller: {{version: 0.14.2, replicas: many}}\n"
-        );
+        let text = format!("{HEAD}spec:\n  controller: {{version: 0.14.2, replicas: many}}\n");
         let errs = errors(&text);
         assert!(errs[0].starts_with("fleet.yaml:6:43: error[spec]: spec.controller.replicas: invalid type: string \"many\", expected a whole number ≥ 0"), "{}", errs[0]);
     }
@@ -212,8 +235,16 @@ mod tests {
             "{HEAD}spec:\n  controller: {{version: 0.14.2}}\n  secretStore: {{kind: ClusterSecretstore, name: v}}\n"
         );
         let errs = errors(&text);
-        assert!(errs[0].contains("unknown variant `ClusterSecretstore`"), "{}", errs[0]);
-        assert!(errs[0].contains("did you mean `ClusterSecretStore`?"), "{}", errs[0]);
+        assert!(
+            errs[0].contains("unknown variant `ClusterSecretstore`"),
+            "{}",
+            errs[0]
+        );
+        assert!(
+            errs[0].contains("did you mean `ClusterSecretStore`?"),
+            "{}",
+            errs[0]
+        );
     }
 
     #[test]

@@ -507,7 +507,10 @@ impl<'de> Deserialize<'de> for QuotaSpec {
                     other => Err(E::invalid_value(serde::de::Unexpected::Str(other), &self)),
                 }
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<QuotaSpec, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<QuotaSpec, A::Error> {
                 Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(map))
                     .map(QuotaSpec::Explicit)
             }

@@ -39,7 +39,9 @@ impl Version {
 
 /// Why a string is not a plain version.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a plain MAJOR.MINOR.PATCH version such as 0.14.2 (ARC deletes scale sets whose version label it cannot parse)")]
+#[error(
+    "`{0}` is not a plain MAJOR.MINOR.PATCH version such as 0.14.2 (ARC deletes scale sets whose version label it cannot parse)"
+)]
 pub struct VersionError(pub String);
 
 impl FromStr for Version {
@@ -118,7 +120,15 @@ mod tests {
     #[test]
     fn plain_versions_only() {
         assert_eq!("0.14.2".parse(), Ok(Version::new(0, 14, 2)));
-        for bad in ["v0.14.2", "0.14", "0.14.2-rc1", "0.014.2", "latest", "", "0.14.2.1"] {
+        for bad in [
+            "v0.14.2",
+            "0.14",
+            "0.14.2-rc1",
+            "0.014.2",
+            "latest",
+            "",
+            "0.14.2.1",
+        ] {
             assert!(bad.parse::<Version>().is_err(), "{bad}");
         }
     }
@@ -134,10 +144,23 @@ mod tests {
     #[test]
     fn kube_versions() {
         assert_eq!("1.31".parse::<KubeVersion>().map(|v| v.minor), Ok(31));
-        assert_eq!("v1.28.3-eks-4f4795d".parse::<KubeVersion>().map(|v| v.minor), Ok(28));
+        assert_eq!(
+            "v1.28.3-eks-4f4795d"
+                .parse::<KubeVersion>()
+                .map(|v| v.minor),
+            Ok(28)
+        );
         assert!("2.1".parse::<KubeVersion>().is_err());
         assert!("1.x".parse::<KubeVersion>().is_err());
-        assert!("1.29".parse::<KubeVersion>().is_ok_and(|v| v.has_native_sidecars()));
-        assert!(!"1.28".parse::<KubeVersion>().is_ok_and(|v| v.has_native_sidecars()));
+        assert!(
+            "1.29"
+                .parse::<KubeVersion>()
+                .is_ok_and(|v| v.has_native_sidecars())
+        );
+        assert!(
+            !"1.28"
+                .parse::<KubeVersion>()
+                .is_ok_and(|v| v.has_native_sidecars())
+        );
     }
 }

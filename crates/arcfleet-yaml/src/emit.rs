@@ -34,14 +34,33 @@ mod tests {
 
     #[test]
     fn ambiguous_strings_are_quoted_and_round_trip() {
-        let values = ["yes", "NO", "on", "y", "0755", "1_000", "1.10", "null", "~", "2024-01-02", "plain"];
-        let map: BTreeMap<String, String> = values.iter().map(|v| (format!("k{v}"), v.to_string())).collect();
+        let values = [
+            "yes",
+            "NO",
+            "on",
+            "y",
+            "0755",
+            "1_000",
+            "1.10",
+            "null",
+            "~",
+            "2024-01-02",
+            "plain",
+        ];
+        let map: BTreeMap<String, String> = values
+            .iter()
+            .map(|v| (format!("k{v}"), v.to_string()))
+            .collect();
         let yaml = to_yaml(&map).unwrap();
         let file = std::sync::Arc::new(arcfleet_diag::SourceFile::new("x", yaml.clone()));
         let docs = crate::load(&file, &crate::Limits::default()).unwrap();
         for v in values {
             let node = docs[0].root.get(&format!("k{v}")).unwrap();
-            assert_eq!(node.as_str(), Some(v), "{v} did not survive YAML 1.1 reading:\n{yaml}");
+            assert_eq!(
+                node.as_str(),
+                Some(v),
+                "{v} did not survive YAML 1.1 reading:\n{yaml}"
+            );
         }
     }
 

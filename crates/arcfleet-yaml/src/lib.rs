@@ -5,6 +5,9 @@
 //! [`Node`]s keep their span, raw text and quoting style, so every later finding can point at
 //! the exact node. Writing: [`to_yaml`] emits with every YAML-1.1-ambiguous string quoted.
 
+/// Rule id of findings about YAML that cannot be read at all.
+pub const YAML_SYNTAX_RULE: &str = "yaml-syntax";
+
 mod emit;
 mod load;
 mod node;

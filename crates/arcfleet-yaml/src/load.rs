@@ -218,13 +218,11 @@ impl Builder<'_> {
                 node.span = span;
                 self.complete(node, 0)
             }
-            Event::SequenceStart(anchor, _) => {
-                self.push(Frame::Sequence {
-                    span,
-                    anchor,
-                    items: Vec::new(),
-                })
-            }
+            Event::SequenceStart(anchor, _) => self.push(Frame::Sequence {
+                span,
+                anchor,
+                items: Vec::new(),
+            }),
             Event::MappingStart(anchor, _) => self.push(Frame::Mapping {
                 span,
                 anchor,
@@ -299,9 +297,8 @@ impl Builder<'_> {
                 None => *pending_key = Some(node),
                 Some(key) => {
                     if let Some(name) = key.scalar_text() {
-                        if let Some(first) = entries
-                            .iter()
-                            .find(|e| e.key.scalar_text() == Some(name))
+                        if let Some(first) =
+                            entries.iter().find(|e| e.key.scalar_text() == Some(name))
                         {
                             let first_line = line_of(self.text, first.key.span.start);
                             return Err(LoadError {
@@ -355,7 +352,8 @@ impl Builder<'_> {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(1, |before| before.matches('\n').count() + 1)
+    text.get(..offset)
+        .map_or(1, |before| before.matches('\n').count() + 1)
 }
 
 fn is_merge_entry(entry: &Entry) -> bool {
@@ -390,7 +388,8 @@ mod tests {
 
     #[test]
     fn spans_point_at_values_and_keys() {
-        let text = "metadata:\n  name: x\nspec:\n  containers:\n  - name: runner\n    image: \"é:1\"\n";
+        let text =
+            "metadata:\n  name: x\nspec:\n  containers:\n  - name: runner\n    image: \"é:1\"\n";
         let d = docs(text).unwrap();
         let root = &d[0].root;
         let image = root.pointer("/spec/containers/0/image").unwrap();
@@ -454,7 +453,11 @@ mod tests {
         let err = docs(&text).unwrap_err();
         assert!(err.message.contains("nesting"), "{}", err.message);
         let ours = docs(&"- ".repeat(300)).unwrap_err();
-        assert!(ours.message.contains("nesting deeper than 256"), "{}", ours.message);
+        assert!(
+            ours.message.contains("nesting deeper than 256"),
+            "{}",
+            ours.message
+        );
     }
 
     #[test]

@@ -153,7 +153,9 @@ impl Node {
             let token = raw.replace("~1", "/").replace("~0", "~");
             match &node.value {
                 NodeValue::Mapping(_) => node.get(&token),
-                NodeValue::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                NodeValue::Sequence(items) => {
+                    token.parse::<usize>().ok().and_then(|i| items.get(i))
+                }
                 NodeValue::Scalar(_) => None,
             }
         })
@@ -163,11 +165,17 @@ impl Node {
     /// at the closest thing that is there when a field is missing.
     pub fn nearest(&self, pointer: &str) -> &Node {
         let mut node = self;
-        for raw in pointer.trim_start_matches('/').split('/').filter(|t| !t.is_empty()) {
+        for raw in pointer
+            .trim_start_matches('/')
+            .split('/')
+            .filter(|t| !t.is_empty())
+        {
             let token = raw.replace("~1", "/").replace("~0", "~");
             let next = match &node.value {
                 NodeValue::Mapping(_) => node.get(&token),
-                NodeValue::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                NodeValue::Sequence(items) => {
+                    token.parse::<usize>().ok().and_then(|i| items.get(i))
+                }
                 NodeValue::Scalar(_) => None,
             };
             match next {

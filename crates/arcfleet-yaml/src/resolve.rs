@@ -51,7 +51,10 @@ pub(crate) fn resolve(scalar: &Scalar) -> Resolved<'_> {
 }
 
 fn resolve_tagged<'a>(tag: &str, text: &'a str) -> Resolved<'a> {
-    match tag.trim_start_matches("tag:yaml.org,2002:").trim_start_matches("!!") {
+    match tag
+        .trim_start_matches("tag:yaml.org,2002:")
+        .trim_start_matches("!!")
+    {
         "null" => Resolved::Null,
         "bool" | "int" | "float" => match resolve_plain(text) {
             Resolved::Str(s) => Resolved::Str(s),
@@ -115,7 +118,8 @@ fn parse_go_int(s: &str) -> Option<Resolved<'static>> {
     if digits.is_empty() {
         return None;
     }
-    let (radix, body) = if let Some(rest) = digits.strip_prefix("0x").or(digits.strip_prefix("0X")) {
+    let (radix, body) = if let Some(rest) = digits.strip_prefix("0x").or(digits.strip_prefix("0X"))
+    {
         (16, rest)
     } else if let Some(rest) = digits.strip_prefix("0o").or(digits.strip_prefix("0O")) {
         (8, rest)

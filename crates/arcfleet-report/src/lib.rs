@@ -1,0 +1,18 @@
+//! Renderers for arcfleet [`Diagnostic`]s. One finding model, many outputs; line and column are
+//! computed here, at render time, from each diagnostic's file.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use arcfleet_diag::{Diagnostic, Severity, SourceFile, Span};
+//!
+//! let file = Arc::new(SourceFile::new("runners.yaml", "spec:\n  minRunners: 20\n"));
+//! let d = Diagnostic::new(file, Span::new(20, 22), "runner-bounds", Severity::Error,
+//!     "minRunners (20) is greater than maxRunners (10)").with_hint("lower minRunners");
+//! let text = arcfleet_report::human(&[d], false);
+//! assert!(text.contains("--> runners.yaml:2:15"));
+//! assert!(text.contains("error[runner-bounds]"));
+//! ```
+
+mod human;
+
+pub use human::human;

@@ -1,0 +1,66 @@
+//! One module per subcommand; each returns an [`Outcome`](crate::Outcome) or an error.
+
+mod render;
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use arcfleet_diag::{Diagnostic, SourceFile};
+
+use crate::Outcome;
+use crate::cli::{Cli, ColorChoice, Command};
+
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let color = cli.color;
+    match cli.command {
+        Command::Render(args) => render::run(&args, color),
+        Command::Schema => {
+            let schema = serde_json::to_string_pretty(&arcfleet_spec::json_schema())?;
+            writeln!(std::io::stdout(), "{schema}")?;
+            Ok(Outcome::Clean)
+        }
+    }
+}
+
+/// Reads a text file the user named; the name is kept as given so reports show it unchanged.
+pub fn read_source(path: &Path) -> Result<Arc<SourceFile>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        let (line, col) = SourceFile::new("", lossy).line_col(offset);
+        anyhow::anyhow!("{}:{line}:{col}: not valid UTF-8 text", path.display())
+    })?;
+    Ok(Arc::new(SourceFile::new(path.display().to_string(), text)))
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+/// Prints diagnostics for a person, on stderr.
+pub fn print_diagnostics(diagnostics: &[Diagnostic], color: ColorChoice) -> Result<()> {
+    let text = arcfleet_report::human(diagnostics, use_color(color));
+    std::io::stderr().write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// Unreadable YAML is an input error (exit 2); anything else found is a finding (exit 1).
+pub fn outcome_of(diagnostics: &[Diagnostic]) -> Outcome {
+    if diagnostics
+        .iter()
+        .any(|d| d.rule == arcfleet_yaml::YAML_SYNTAX_RULE)
+    {
+        Outcome::Error
+    } else {
+        Outcome::Findings
+    }
+}
