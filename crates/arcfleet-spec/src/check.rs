@@ -217,7 +217,7 @@ impl Checker<'_> {
         for (name, registry) in &spec.registries {
             let base = format!("/spec/registries/{}", escape(name));
             if !is_dns1123_label(name) {
-                self.spec_key_error(&base, dns_label_message("registry name", name));
+                self.key_error(&base, dns_label_message("registry name", name), None);
             }
             if registry.server.is_empty() || registry.server.contains('/') {
                 self.error(
@@ -236,9 +236,12 @@ impl Checker<'_> {
         }
     }
 
-    fn spec_key_error(&mut self, pointer: &str, message: String) {
+    fn key_error(&mut self, pointer: &str, message: String, hint: Option<String>) {
         let diag = self.spec.error_at_key(pointer, message);
-        self.errors.push(diag);
+        self.errors.push(match hint {
+            Some(h) => diag.with_hint(h),
+            None => diag,
+        });
     }
 
     fn classes(&mut self) {
@@ -246,7 +249,7 @@ impl Checker<'_> {
         for (name, class) in &spec.runner_classes {
             let base = format!("/spec/runnerClasses/{}", escape(name));
             if !is_dns1123_label(name) {
-                self.spec_key_error(&base, dns_label_message("runner class name", name));
+                self.key_error(&base, dns_label_message("runner class name", name), None);
             }
             if class.image.trim().is_empty() {
                 self.error(&format!("{base}/image"), "image must not be empty", None);
@@ -272,22 +275,24 @@ impl Checker<'_> {
                 ContainerMode::Dind => {
                     for field in ["workVolume", "workflowPod"] {
                         if self.spec.root.pointer(&format!("{base}/{field}")).is_some() {
-                            self.spec_key_error(
+                            self.key_error(
                                 &format!("{base}/{field}"),
                                 format!("{field} applies to mode `kubernetes` only; this class is `dind`"),
+                                None,
                             );
                         }
                     }
                 }
                 ContainerMode::Kubernetes => {
                     if self.spec.root.pointer(&format!("{base}/dind")).is_some() {
-                        self.spec_key_error(
+                        self.key_error(
                             &format!("{base}/dind"),
                             "dind applies to mode `dind` only; this class is `kubernetes`".into(),
+                            None,
                         );
                     }
                     if class.work_volume.is_none() {
-                        self.error(
+                        self.key_error(
                             &base,
                             format!("runner class `{name}` is in Kubernetes mode but has no workVolume: the hook needs the ephemeral `work` claim"),
                             Some("add workVolume: {storageClassName: ..., size: 15Gi}".into()),
@@ -545,13 +550,11 @@ impl Checker<'_> {
         for name in spec.namespaces.keys() {
             if !names.contains(name.as_str()) {
                 let hint = suggest(name, names.iter());
-                self.spec_key_error(
+                self.key_error(
                     &format!("/spec/namespaces/{}", escape(name)),
                     format!("namespace `{name}` has settings but neither the controller nor a runner set lives there"),
+                    hint,
                 );
-                if let (Some(h), Some(last)) = (hint, self.errors.last_mut()) {
-                    last.hint = Some(h);
-                }
             }
         }
         let mut out = Vec::new();

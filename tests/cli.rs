@@ -1,0 +1,151 @@
+//! The `arcfleet` binary's contract: outputs, file:line:col errors and exit codes
+//! (0 clean, 1 findings, 2 usage or I/O error).
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn arcfleet(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_arcfleet"))
+        .args(args)
+        .current_dir(common::root())
+        .env_remove("KUBE_VERSION")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("arcfleet runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn render_to_stdout_prints_only_a_yaml_stream() {
+    let out = arcfleet(&["render", "examples/single-repo/fleet.yaml", "--stdout"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("---\napiVersion: v1\nkind: Namespace\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("kind: AutoscalingRunnerSet"));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn render_into_a_folder_then_again_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let out_arg = out_dir.to_str().unwrap();
+    let first = arcfleet(&["render", "examples/three-orgs/fleet.yaml", "--out", out_arg]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stderr).contains("31 written, 0 unchanged, 0 removed"),
+        "{}",
+        text(&first.stderr)
+    );
+    let second = arcfleet(&["render", "examples/three-orgs/fleet.yaml", "--out", out_arg]);
+    assert!(
+        text(&second.stderr).contains("0 written, 31 unchanged, 0 removed"),
+        "{}",
+        text(&second.stderr)
+    );
+}
+
+#[test]
+fn spec_mistakes_are_findings_with_positions() {
+    let out = arcfleet(&[
+        "render",
+        "tests/fixtures/spec-errors/min-above-max.yaml",
+        "--stdout",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout when the render fails"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("--> tests/fixtures/spec-errors/min-above-max.yaml:29:19"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unreadable_yaml_and_io_problems_exit_2() {
+    let broken = arcfleet(&[
+        "render",
+        "tests/fixtures/spec-errors/broken-yaml.yaml",
+        "--stdout",
+    ]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        text(&broken.stderr).contains("broken-yaml.yaml:7:3"),
+        "{}",
+        text(&broken.stderr)
+    );
+
+    let missing = arcfleet(&["render", "no/such/fleet.yaml", "--stdout"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        text(&missing.stderr).contains("cannot read no/such/fleet.yaml"),
+        "{}",
+        text(&missing.stderr)
+    );
+
+    let file_as_out = arcfleet(&[
+        "render",
+        "examples/single-repo/fleet.yaml",
+        "--out",
+        "Cargo.toml",
+    ]);
+    assert_eq!(file_as_out.status.code(), Some(2));
+    assert!(
+        text(&file_as_out.stderr).contains("Cargo.toml: not a directory"),
+        "{}",
+        text(&file_as_out.stderr)
+    );
+
+    assert_eq!(arcfleet(&["render"]).status.code(), Some(2));
+    assert_eq!(arcfleet(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn missing_kubernetes_version_can_come_from_the_command_line() {
+    let spec = common::example_text("single-repo").replace("  kubernetesVersion: \"1.30\"\n", "");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fleet.yaml");
+    std::fs::write(&path, spec).unwrap();
+    let path = path.to_str().unwrap();
+    let without = arcfleet(&["render", path, "--stdout"]);
+    assert_eq!(without.status.code(), Some(1));
+    assert!(text(&without.stderr).contains("target Kubernetes version is unknown"));
+    let with = arcfleet(&["render", path, "--stdout", "--kube-version", "1.28"]);
+    assert_eq!(with.status.code(), Some(0), "{}", text(&with.stderr));
+}
+
+#[test]
+fn version_and_help_exit_0() {
+    assert_eq!(arcfleet(&["--version"]).status.code(), Some(0));
+    assert_eq!(arcfleet(&["render", "--help"]).status.code(), Some(0));
+}
+
+/// `docs/fleet-spec.schema.json` is committed for editors; it must match `arcfleet schema`.
+#[test]
+fn committed_spec_schema_is_up_to_date() {
+    let out = arcfleet(&["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let path = common::root().join("docs/fleet-spec.schema.json");
+    if std::env::var_os("ARCFLEET_UPDATE").is_some() {
+        std::fs::write(&path, &out.stdout).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        committed,
+        text(&out.stdout),
+        "stale; run `ARCFLEET_UPDATE=1 cargo test --test cli`"
+    );
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["title"], "arcfleet Fleet");
+    assert_eq!(schema["additionalProperties"], false);
+}

@@ -1,0 +1,68 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arcfleet_diag::SourceFile;
+use arcfleet_render::Manifests;
+use arcfleet_spec::{Fleet, ResolveOptions};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared` beside the checkout, or `ARCFLEET_SHARED_DIR`.
+pub fn shared_dir() -> PathBuf {
+    std::env::var_os("ARCFLEET_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared"))
+}
+
+/// The bundled examples (folder names under `examples/`).
+pub fn examples() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/ exists")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("fleet.yaml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+pub fn fleet_from_text(name: &str, text: &str) -> Fleet {
+    let spec = arcfleet_spec::load_spec(Arc::new(SourceFile::new(name, text)))
+        .unwrap_or_else(|e| panic!("{name} does not load:\n{e}"));
+    arcfleet_spec::resolve(&spec, &ResolveOptions::default())
+        .unwrap_or_else(|e| panic!("{name} does not resolve:\n{e}"))
+}
+
+pub fn example_text(example: &str) -> String {
+    std::fs::read_to_string(root().join("examples").join(example).join("fleet.yaml"))
+        .expect("example fleet.yaml is readable")
+}
+
+pub fn render_text(name: &str, text: &str) -> Manifests {
+    arcfleet_render::render(&fleet_from_text(name, text)).expect("renders")
+}
+
+pub fn render_example(example: &str) -> Manifests {
+    render_text("fleet.yaml", &example_text(example))
+}
+
+/// Every YAML document of a file, as the JSON Kubernetes would read.
+pub fn yaml_values(path: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    yaml_values_of(&path.display().to_string(), &text)
+}
+
+pub fn yaml_values_of(name: &str, text: &str) -> Vec<serde_json::Value> {
+    let file = Arc::new(SourceFile::new(name, text));
+    arcfleet_yaml::load(&file, &arcfleet_yaml::Limits::default())
+        .unwrap_or_else(|e| panic!("{name}: {}", e.message))
+        .iter()
+        .map(|d| arcfleet_yaml::to_json(&d.root))
+        .collect()
+}
