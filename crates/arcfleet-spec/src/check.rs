@@ -801,15 +801,12 @@ fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-fn suggest<'a>(given: &str, known: impl Iterator<Item = impl AsRef<str> + 'a>) -> Option<String> {
-    known
-        .map(|k| {
-            let k = k.as_ref().to_string();
-            (strsim::jaro_winkler(given, &k), k)
-        })
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| format!("did you mean `{k}`?"))
+fn suggest<I, S>(given: &str, known: I) -> Option<String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    arcfleet_yaml::closest(given, known).map(|k| format!("did you mean `{k}`?"))
 }
 
 #[cfg(test)]

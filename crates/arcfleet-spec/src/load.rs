@@ -3,8 +3,7 @@
 use std::sync::Arc;
 
 use arcfleet_diag::{Diagnostic, Diagnostics, Severity, SourceFile, Span};
-use arcfleet_yaml::{Limits, Node, YAML_SYNTAX_RULE, load, to_json};
-use serde_path_to_error::Segment;
+use arcfleet_yaml::{Limits, Node, YAML_SYNTAX_RULE, from_node, load};
 
 use crate::model::FleetDocument;
 
@@ -37,7 +36,8 @@ impl LoadedSpec {
     /// An error at the key of the entry at `pointer` (for "this field should not be here").
     pub fn error_at_key(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
         let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
-        let span = self.root.nearest(parent).key_span(&unescape(key));
+        let key = key.replace("~1", "/").replace("~0", "~");
+        let span = self.root.nearest(parent).key_span(&key);
         Diagnostic::new(
             Arc::clone(&self.file),
             span,
@@ -91,100 +91,24 @@ pub fn load_spec(file: Arc<SourceFile>) -> Result<LoadedSpec, Diagnostics> {
             "a fleet spec is a mapping with apiVersion, kind, metadata and spec".into(),
         ));
     }
-    let value = to_json(&root);
-    let document: FleetDocument = serde_path_to_error::deserialize(&value).map_err(|err| {
-        let pointer = pointer_of(err.path());
-        let message = err.inner().to_string();
-        Diagnostics(vec![type_error(&file, &root, &pointer, &message)])
+    let document: FleetDocument = from_node(&root).map_err(|e| {
+        let diag = Diagnostic::new(
+            Arc::clone(&file),
+            e.span,
+            SPEC_RULE,
+            Severity::Error,
+            e.message,
+        );
+        Diagnostics(vec![match e.hint {
+            Some(h) => diag.with_hint(h),
+            None => diag,
+        }])
     })?;
     Ok(LoadedSpec {
         file,
         root,
         document,
     })
-}
-
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    path.iter()
-        .filter_map(|segment| match segment {
-            Segment::Seq { index } => Some(index.to_string()),
-            Segment::Map { key } => Some(key.replace('~', "~0").replace('/', "~1")),
-            Segment::Enum { .. } | Segment::Unknown => None,
-        })
-        .fold(String::new(), |acc, token| format!("{acc}/{token}"))
-}
-
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
-/// Turns a serde error at `pointer` into a diagnostic at the right node, with a hint.
-fn type_error(file: &Arc<SourceFile>, root: &Node, pointer: &str, message: &str) -> Diagnostic {
-    let mut pointer = pointer;
-    let (span, hint) = if let Some(field) = backticked_after(message, "unknown field `") {
-        // The path may or may not already include the unknown key.
-        let (parent_ptr, last) = pointer.rsplit_once('/').unwrap_or(("", pointer));
-        if unescape(last) == field {
-            pointer = parent_ptr;
-        }
-        (
-            root.nearest(pointer).key_span(field),
-            did_you_mean(field, message),
-        )
-    } else if let Some(variant) = backticked_after(message, "unknown variant `") {
-        (root.nearest(pointer).span, did_you_mean(variant, message))
-    } else {
-        (root.nearest(pointer).span, None)
-    };
-    let location = if pointer.is_empty() {
-        String::new()
-    } else {
-        format!("{}: ", pointer.trim_start_matches('/').replace('/', "."))
-    };
-    let diag = Diagnostic::new(
-        Arc::clone(file),
-        span,
-        SPEC_RULE,
-        Severity::Error,
-        format!("{location}{}", friendly(message)),
-    );
-    match hint {
-        Some(h) => diag.with_hint(h),
-        None => diag,
-    }
-}
-
-fn backticked_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
-    let start = message.find(prefix)? + prefix.len();
-    let rest = &message[start..];
-    rest.find('`').map(|end| &rest[..end])
-}
-
-/// "did you mean `x`?" for the expected name closest to `given`.
-fn did_you_mean(given: &str, message: &str) -> Option<String> {
-    let expected = message.split_once("expected")?.1;
-    let candidates = expected.split('`').skip(1).step_by(2);
-    candidates
-        .map(|c| {
-            (
-                strsim::jaro_winkler(&given.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
-        })
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| format!("did you mean `{c}`?"))
-}
-
-/// Rust type names mean nothing to a user writing YAML.
-fn friendly(message: &str) -> String {
-    message
-        .replace("expected u32", "expected a whole number ≥ 0")
-        .replace("expected u16", "expected a port number")
-        .replace("expected i64", "expected an integer")
-        .replace("expected a sequence", "expected a list")
-        .replace("expected a map", "expected a mapping")
-        .replace("struct ", "")
 }
 
 #[cfg(test)]

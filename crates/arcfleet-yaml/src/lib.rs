@@ -12,8 +12,10 @@ mod emit;
 mod load;
 mod node;
 mod resolve;
+mod typed;
 
 pub use emit::{EmitError, to_yaml};
 pub use load::{Document, Limits, LoadError, load};
 pub use node::{Entry, Node, NodeValue, Scalar, ScalarStyle};
 pub use resolve::{Resolved, to_json};
+pub use typed::{TypedError, closest, from_node};
