@@ -1,0 +1,79 @@
+use arcfleet_k8s::is_dns1123_label;
+use arcfleet_spec::MAX_SET_NAME;
+
+use super::{Context, Findings, Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// Scale set names are DNS-1123 labels of at most 45 characters; namespaces of at most 63.
+    ///
+    /// ARC names each listener `<scale set>-<8 characters>-listener` and that name must stay a
+    /// 63-character label: a longer set name makes the listener pod impossible to create, and
+    /// the set never scales. The chart enforces the 45 characters at render time, so manifests
+    /// rendered elsewhere or edited by hand skip the check.
+    NameLimits, id: "name-limits", severity: Error,
+    summary: "scale set names are DNS-1123 labels of at most 45 characters, namespaces at most 63"
+}
+
+impl Rule for NameLimits {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
+        for set in &cx.scale_sets {
+            let name = set.object.name;
+            if !is_dns1123_label(name) || name.len() > MAX_SET_NAME {
+                out.at_rule_level(
+                    &set.object,
+                    set.object.name_span(),
+                    format!("scale set name `{name}` must be a DNS-1123 label of at most {MAX_SET_NAME} characters (it has {}); ARC cannot name its listener otherwise", name.len()),
+                );
+            }
+            if let Some(ns) = set.object.namespace.filter(|ns| !is_dns1123_label(ns)) {
+                let span = set
+                    .object
+                    .root
+                    .path(&["metadata", "namespace"])
+                    .map_or(set.object.name_span(), |n| n.span);
+                out.at_rule_level(
+                    &set.object,
+                    span,
+                    format!("namespace `{ns}` must be a DNS-1123 label of at most 63 characters"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{GOOD_DIND, assert_one, edit, run};
+
+    #[test]
+    fn quiet_on_good_names() {
+        assert!(run("name-limits", &[("a.yaml", GOOD_DIND)]).is_empty());
+    }
+
+    #[test]
+    fn fires_on_long_or_invalid_names() {
+        let long = "a-runner-scale-set-name-that-is-too-long-for-arc";
+        let bad = edit(
+            GOOD_DIND,
+            "  name: tls-runners\n  namespace: ci\nspec:",
+            &format!("  name: {long}\n  namespace: ci\nspec:"),
+        );
+        let found = run("name-limits", &[("a.yaml", &bad)]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("(it has 48)"), "{found:?}");
+        let bad = edit(
+            GOOD_DIND,
+            "  name: tls-runners\n  namespace: ci\nspec:",
+            "  name: Tls_Runners\n  namespace: ci\nspec:",
+        );
+        assert_one(
+            &run("name-limits", &[("a.yaml", &bad)]),
+            "",
+            "`Tls_Runners`",
+        );
+    }
+}

@@ -1,0 +1,106 @@
+use arcfleet_yaml::Node;
+
+use crate::index::{Mode, Object};
+use crate::pod::{self, Container};
+
+use super::{Context, Findings, Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// Only the `dind` container of a Docker-in-Docker scale set runs privileged.
+    ///
+    /// Docker-in-Docker needs a privileged sidecar; nothing else does. A `privileged: true`
+    /// (or `SYS_ADMIN`/`ALL` capabilities) copied onto the runner container, into a
+    /// Kubernetes-mode set or into a worker podspec hands every workflow — code from any pull
+    /// request — root on the node. It is also the typical copy-paste slip when moving the dind
+    /// settings around.
+    PrivilegedOutsideDind, id: "privileged-outside-dind", severity: Error,
+    summary: "privileged: true only on the dind container of a DinD-mode set"
+}
+
+impl Rule for PrivilegedOutsideDind {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
+        for set in &cx.scale_sets {
+            for container in set.containers() {
+                let allowed = set.mode == Mode::Dind && container.name == "dind";
+                if !allowed {
+                    report(&set.object, &container, "scale set", out);
+                }
+            }
+        }
+        for template in cx.index.hook_templates() {
+            for container in template
+                .root
+                .get("spec")
+                .map(pod::containers)
+                .unwrap_or_default()
+            {
+                report(&template.config_map, &container, "worker podspec", out);
+            }
+        }
+    }
+}
+
+fn report(object: &Object<'_>, container: &Container<'_>, place: &str, out: &mut Findings) {
+    if let Some(node) = container
+        .security("privileged")
+        .filter(|n| n.as_bool() == Some(true))
+    {
+        out.at_rule_level(object, node.span, format!("container `{}` of this {place} is privileged; only the `dind` sidecar of a Docker-in-Docker set may be", container.name))
+            .hint("remove privileged: true (it probably came from the dind container)");
+    }
+    let added = container
+        .security("capabilities")
+        .and_then(|c| c.get("add"))
+        .and_then(Node::as_sequence)
+        .unwrap_or_default();
+    for cap in added {
+        let name = cap.scalar_text().unwrap_or_default();
+        if matches!(name.trim_start_matches("CAP_"), "SYS_ADMIN" | "ALL") {
+            out.at_rule_level(object, cap.span, format!("container `{}` of this {place} adds capability {name}, which amounts to privileged", container.name));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{GOOD_DIND, GOOD_KUBE, assert_one, edit, run};
+
+    #[test]
+    fn quiet_when_only_dind_is_privileged() {
+        assert!(run("privileged-outside-dind", &[("a.yaml", GOOD_DIND)]).is_empty());
+        assert!(run("privileged-outside-dind", &[("k.yaml", GOOD_KUBE)]).is_empty());
+    }
+
+    #[test]
+    fn fires_on_a_privileged_runner() {
+        let bad = GOOD_DIND.replacen(
+            "        name: runner\n",
+            "        name: runner\n        securityContext:\n          privileged: true\n",
+            1,
+        );
+        assert_one(
+            &run("privileged-outside-dind", &[("a.yaml", &bad)]),
+            "",
+            "container `runner` of this scale set is privileged",
+        );
+    }
+
+    #[test]
+    fn fires_in_worker_podspecs_and_kubernetes_mode() {
+        let bad = edit(
+            GOOD_KUBE,
+            "      - name: $job\n",
+            "      - name: $job\n        securityContext:\n          capabilities:\n            add: [SYS_ADMIN]\n",
+        );
+        let found = run("privileged-outside-dind", &[("k.yaml", &bad)]);
+        assert_one(
+            &found,
+            "",
+            "of this worker podspec adds capability SYS_ADMIN",
+        );
+    }
+}

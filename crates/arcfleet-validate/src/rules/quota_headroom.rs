@@ -1,0 +1,131 @@
+use arcfleet_k8s::Quantity;
+
+use super::quota::{demand, quotas};
+use super::{Context, Findings, Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// A namespace's ResourceQuota holds every scale set of the namespace at `maxRunners` plus
+    /// headroom, in every dimension it limits.
+    ///
+    /// When the quota is full the API server refuses new runner pods: jobs queue while the set
+    /// believes it is scaling (ARC retries every 30 seconds and recreates the runner after ten
+    /// minutes; before 0.13.1 the runner was marked failed and kept its slot). Every container
+    /// counts (the `dind` sidecar and init containers too), and in Kubernetes mode so does the
+    /// workflow pod from the worker podspec; in the controller's namespace the controller and
+    /// one listener per scale set count. Headroom (default `max(1, ceil(maxRunners/4))` pods)
+    /// covers runners being replaced; a quota short only of the headroom is a warning.
+    QuotaHeadroom, id: "quota-headroom", severity: Error,
+    summary: "namespace quotas hold maxRunners + headroom pods of every set, in every dimension"
+}
+
+impl Rule for QuotaHeadroom {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
+        for (quota, hard) in quotas(cx) {
+            let ns = quota.namespace.unwrap_or("default");
+            let pods = demand(cx, ns);
+            if pods.is_empty() {
+                continue;
+            }
+            let usages: Vec<_> = pods.iter().map(|p| p.usage()).collect();
+            for entry in hard.as_mapping().unwrap_or_default() {
+                let Some(resource) = entry.key.scalar_text() else {
+                    continue;
+                };
+                let Some(limit) = entry
+                    .value
+                    .scalar_text()
+                    .and_then(|t| t.parse::<Quantity>().ok())
+                else {
+                    continue;
+                };
+                let mut at_max = Quantity::zero();
+                let mut with_headroom = Quantity::zero();
+                let mut parts = Vec::new();
+                for (pod, usage) in pods.iter().zip(&usages) {
+                    let Some(per_pod) = usage.0.get(resource) else {
+                        continue;
+                    };
+                    let times = |n: u64| {
+                        per_pod
+                            .checked_mul(i64::try_from(n).unwrap_or(i64::MAX))
+                            .unwrap_or_else(Quantity::zero)
+                    };
+                    at_max = at_max.checked_add(&times(pod.at_max)).unwrap_or(at_max);
+                    with_headroom = with_headroom
+                        .checked_add(&times(pod.with_headroom))
+                        .unwrap_or(with_headroom);
+                    parts.push(format!("{} × {}", pod.with_headroom, pod.what));
+                }
+                let needed = with_headroom.canonical_for(resource);
+                if at_max > limit {
+                    out.at_rule_level(
+                        quota,
+                        entry.value.span,
+                        format!("quota `{resource}: {limit}` cannot hold namespace `{ns}` at maxRunners: it needs {} ({} with headroom: {}); the API server refuses the extra pods", at_max.canonical_for(resource), needed, parts.join(" + ")),
+                    )
+                    .hint(format!("raise {resource} to at least {needed}, or lower maxRunners"));
+                } else if with_headroom > limit {
+                    out.warning(
+                        quota,
+                        entry.value.span,
+                        format!("quota `{resource}: {limit}` holds namespace `{ns}` at maxRunners but not its headroom: it needs {needed} ({})", parts.join(" + ")),
+                    )
+                    .hint(format!("raise {resource} to {needed}, so replacement runners are not refused"));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{GOOD_DIND, GOOD_KUBE, assert_one, edit, run};
+
+    #[test]
+    fn quiet_when_the_quota_holds_everything() {
+        assert!(run("quota-headroom", &[("a.yaml", GOOD_DIND)]).is_empty());
+        assert!(run("quota-headroom", &[("k.yaml", GOOD_KUBE)]).is_empty());
+    }
+
+    #[test]
+    fn error_when_max_does_not_fit_warning_when_only_headroom_is_short() {
+        let bad = edit(
+            GOOD_DIND,
+            "    requests.cpu: \"15\"\n",
+            "    requests.cpu: \"10\"\n",
+        );
+        assert_one(
+            &run("quota-headroom", &[("a.yaml", &bad)]),
+            "",
+            "cannot hold namespace `ci` at maxRunners: it needs 12 (15 with headroom",
+        );
+        let short = edit(
+            GOOD_DIND,
+            "    requests.cpu: \"15\"\n",
+            "    requests.cpu: \"14\"\n",
+        );
+        let found = run("quota-headroom", &[("a.yaml", &short)]);
+        assert_one(
+            &found,
+            "",
+            "holds namespace `ci` at maxRunners but not its headroom: it needs 15",
+        );
+        assert!(found[0].contains(": warning: "), "{found:?}");
+    }
+
+    #[test]
+    fn counts_workflow_pods_from_the_worker_podspec() {
+        // Workflow pods asking 3 cpu instead of 2 no longer fit the computed quota.
+        let bad = edit(
+            GOOD_KUBE,
+            "            cpu: \"2\"\n            memory: 4Gi\nmetadata:",
+            "            cpu: \"3\"\n            memory: 4Gi\nmetadata:",
+        );
+        let found = run("quota-headroom", &[("k.yaml", &bad)]);
+        assert!(found.iter().any(|f| f.contains("requests.cpu") && f.contains("workflow pod of `kube-runners`")), "{found:#?}");
+    }
+}

@@ -1,0 +1,115 @@
+use std::collections::HashMap;
+
+use arcfleet_yaml::Node;
+
+use super::{Context, Findings, Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// No two AutoscalingRunnerSets claim the same GitHub scale set: the triple (GitHub URL,
+    /// runner group, scale set name) is unique across everything validated.
+    ///
+    /// ARC looks a scale set up on GitHub by runner group and name and *reuses* it. Two sets
+    /// with the same identity, in two namespaces or two clusters, fight over one session: one
+    /// listener crash-loops with `RunnerScaleSetSessionConflictException` and its jobs are taken
+    /// by the other set's runners. Names compare case-insensitively (as GitHub does), the runner
+    /// group defaults to `default`, and the name is `runnerScaleSetName` or else `metadata.name`.
+    ScaleSetIdentity, id: "scale-set-identity", severity: Error,
+    summary: "(githubConfigUrl, runnerGroup, scale set name) is unique across the input"
+}
+
+impl Rule for ScaleSetIdentity {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
+        let mut seen: HashMap<(String, String, String), String> = HashMap::new();
+        for set in &cx.scale_sets {
+            let Some(url) = set.field("githubConfigUrl").and_then(Node::as_str) else {
+                continue;
+            };
+            let group = set
+                .field("runnerGroup")
+                .and_then(Node::as_str)
+                .filter(|g| !g.is_empty())
+                .unwrap_or("default");
+            let name_node = set
+                .field("runnerScaleSetName")
+                .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()));
+            let name = name_node.and_then(Node::as_str).unwrap_or(set.object.name);
+            let key = (
+                url.trim_end_matches('/').to_lowercase(),
+                group.to_lowercase(),
+                name.to_lowercase(),
+            );
+            let here = format!("{}/{}", set.namespace(), set.object.name);
+            if let Some(first) = seen.get(&key) {
+                let span = name_node.map_or(set.object.name_span(), |n| n.span);
+                out.at_rule_level(
+                    &set.object,
+                    span,
+                    format!("scale set `{name}` ({url}, runner group `{group}`) is also defined by {first}: both listeners would claim one GitHub scale set"),
+                )
+                .hint("give one of them another runnerScaleSetName or runner group");
+            } else {
+                seen.insert(key, here);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{GOOD_DIND, edit, run};
+
+    #[test]
+    fn quiet_when_identities_differ() {
+        assert!(run("scale-set-identity", &[("a.yaml", GOOD_DIND)]).is_empty());
+    }
+
+    #[test]
+    fn fires_on_a_second_set_with_the_same_identity_elsewhere() {
+        let copy = edit(
+            GOOD_DIND,
+            "  name: tls-runners\n  namespace: ci\nspec:",
+            "  name: tls-runners\n  namespace: other\nspec:",
+        );
+        // b.yaml repeats both sets; only tls-runners moved namespace, dind-runners is a plain copy.
+        let found = run(
+            "scale-set-identity",
+            &[("a.yaml", GOOD_DIND), ("b.yaml", &copy)],
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|f| f.starts_with("b.yaml:")), "{found:?}");
+        assert!(
+            found[1].contains("`tls-runners`")
+                && found[1].contains("also defined by ci/tls-runners"),
+            "{found:?}"
+        );
+        let renamed = copy.replace(
+            "runnerScaleSetName: tls-runners",
+            "runnerScaleSetName: TLS-Runners",
+        );
+        let found = run(
+            "scale-set-identity",
+            &[("a.yaml", GOOD_DIND), ("b.yaml", &renamed)],
+        );
+        assert!(found[1].contains("`TLS-Runners`"), "{found:?}");
+        let distinct = renamed
+            .replace(
+                "runnerScaleSetName: TLS-Runners",
+                "runnerScaleSetName: tls-runners-2",
+            )
+            .replace(
+                "runnerScaleSetName: dind-runners",
+                "runnerScaleSetName: dind-runners-2",
+            );
+        assert!(
+            run(
+                "scale-set-identity",
+                &[("a.yaml", GOOD_DIND), ("b.yaml", &distinct)]
+            )
+            .is_empty()
+        );
+    }
+}

@@ -1,0 +1,140 @@
+use arcfleet_yaml::{Node, NodeValue, Resolved, ScalarStyle};
+
+use crate::index::Object;
+use crate::pod;
+
+use super::{Context, Findings, Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// Unquoted values that Kubernetes reads as something other than the string they look like.
+    ///
+    /// Kubernetes reads YAML with YAML 1.1 rules: `yes`, `no`, `on`, `off`, `y` and `n` are
+    /// booleans, `0755` is the octal number 493, `1_000` is 1000, `1.10` is the number 1.1. Where
+    /// a string is expected (labels, annotations, env values, args, ConfigMap data, node
+    /// selectors) such a value either fails to apply or silently becomes another string
+    /// (`"1.1"`, `"true"`). Quoting it says what was meant.
+    YamlAmbiguousScalar, id: "yaml-ambiguous-scalar", severity: Warning,
+    summary: "unquoted yes/no/on/off, octal-looking or number-like values where a string is expected"
+}
+
+impl Rule for YamlAmbiguousScalar {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
+        for object in cx.index.objects() {
+            let mut check = |node: &Node, what: &str| report(object, node, what, out);
+            for field in ["labels", "annotations"] {
+                map_values(object.root.path(&["metadata", field]), &mut |n| {
+                    check(n, field)
+                });
+            }
+            if object.kind == "ConfigMap" {
+                map_values(object.root.get("data"), &mut |n| check(n, "ConfigMap data"));
+            }
+            if object.kind == "Secret" {
+                map_values(object.root.get("stringData"), &mut |n| {
+                    check(n, "stringData")
+                });
+            }
+            let pod_spec = match object.kind {
+                "Deployment" | "AutoscalingRunnerSet" | "StatefulSet" | "DaemonSet" | "Job" => {
+                    object.root.path(&["spec", "template", "spec"])
+                }
+                "Pod" => object.root.get("spec"),
+                _ => None,
+            };
+            if let Some(pod_spec) = pod_spec {
+                map_values(pod_spec.get("nodeSelector"), &mut |n| {
+                    check(n, "nodeSelector")
+                });
+                for c in pod::containers(pod_spec) {
+                    for env in c
+                        .node
+                        .get("env")
+                        .and_then(Node::as_sequence)
+                        .unwrap_or_default()
+                    {
+                        if let Some(v) = env.get("value") {
+                            check(v, "env value");
+                        }
+                    }
+                    for (_, n) in c.args().into_iter().chain(c.command()) {
+                        check(n, "argument");
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn map_values(node: Option<&Node>, f: &mut dyn FnMut(&Node)) {
+    for entry in node.and_then(Node::as_mapping).unwrap_or_default() {
+        f(&entry.value);
+    }
+}
+
+fn report(object: &Object<'_>, node: &Node, what: &str, out: &mut Findings) {
+    let NodeValue::Scalar(scalar) = &node.value else {
+        return;
+    };
+    if scalar.style != ScalarStyle::Plain || scalar.tag.is_some() {
+        return;
+    }
+    let reading = match scalar.resolve() {
+        Resolved::Str(_) | Resolved::Null => return,
+        Resolved::Bool(b) => format!("the boolean {b}"),
+        Resolved::Int(i) if i.to_string() != scalar.text => format!("the number {i}"),
+        Resolved::Float(f) if f.to_string() != scalar.text => format!("the number {f}"),
+        // Plain numbers that read back as written (`3`, `0.5`) are unambiguous.
+        _ => return,
+    };
+    out.at_rule_level(
+        object,
+        node.span,
+        format!(
+            "{what} `{}` is read by Kubernetes as {reading}, not the string `{}`",
+            scalar.text, scalar.text
+        ),
+    )
+    .hint(format!("quote it: \"{}\"", scalar.text));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{GOOD_DIND, assert_one, run};
+
+    const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    team: \"no\"\n    tier: NO\ndata:\n  mode: 0755\n  ok: \"0755\"\n  count: 3\n  version: 1.10\n";
+
+    #[test]
+    fn quiet_on_quoted_and_plain_strings() {
+        assert!(run("yaml-ambiguous-scalar", &[("a.yaml", GOOD_DIND)]).is_empty());
+    }
+
+    #[test]
+    fn warns_on_yaml_11_surprises() {
+        let found = run("yaml-ambiguous-scalar", &[("c.yaml", CM)]);
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(
+            found[0].starts_with(
+                "c.yaml:7:11: warning: labels `NO` is read by Kubernetes as the boolean false"
+            ),
+            "{found:#?}"
+        );
+        assert!(
+            found[1].contains("`0755` is read by Kubernetes as the number 493"),
+            "{found:#?}"
+        );
+        assert!(
+            found[2].contains("`1.10` is read by Kubernetes as the number 1.1"),
+            "{found:#?}"
+        );
+        let env = GOOD_DIND.replacen("value: \"120\"", "value: on", 1);
+        assert_one(
+            &run("yaml-ambiguous-scalar", &[("a.yaml", &env)]),
+            "",
+            "env value `on` is read by Kubernetes as the boolean true",
+        );
+    }
+}
