@@ -31,8 +31,71 @@ pub enum ColorChoice {
 pub enum Command {
     /// Render every manifest of a fleet spec.
     Render(RenderArgs),
+    /// Check manifests (generated or hand-written) against ARC's invariants.
+    Validate(ValidateArgs),
+    /// List the validation rules.
+    Rules,
+    /// Print one rule's documentation.
+    Explain {
+        /// The rule id, e.g. `version-skew`.
+        rule: String,
+    },
+    /// Print the default policy (a starting point for --policy).
+    Policy,
     /// Print the fleet spec's JSON Schema (for editor completion).
     Schema,
+}
+
+/// Output formats of `validate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style, with the source line and a caret.
+    Human,
+    /// One JSON document.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// JUnit XML (GitLab, Jenkins, Azure DevOps).
+    Junit,
+    /// GitHub Actions workflow commands (pull request annotations).
+    Github,
+}
+
+/// The lowest severity that fails a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Warnings and errors fail.
+    Warning,
+    /// Only errors fail.
+    Error,
+}
+
+/// `arcfleet validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files or directories (recursive, .gitignore respected; *.yaml, *.yml, *.json), or `-` for
+    /// standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human, env = "ARCFLEET_FORMAT")]
+    pub format: Format,
+    /// Fail (exit 1) on findings at this level or above.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub checks: CheckArgs,
+}
+
+/// Settings shared by `validate` and `render`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Policy file: severities per rule, headroom, pinning exceptions.
+    #[arg(long, env = "ARCFLEET_POLICY")]
+    pub policy: Option<PathBuf>,
+    /// Also validate strictly against kubeconform-layout JSON schemas in this folder.
+    #[arg(long)]
+    pub schema_dir: Option<PathBuf>,
 }
 
 /// `arcfleet render`.
@@ -49,4 +112,6 @@ pub struct RenderArgs {
     /// Target Kubernetes version when the spec does not set `kubernetesVersion`.
     #[arg(long, env = "KUBE_VERSION")]
     pub kube_version: Option<String>,
+    #[command(flatten)]
+    pub checks: CheckArgs,
 }

@@ -1,6 +1,8 @@
 //! One module per subcommand; each returns an [`Outcome`](crate::Outcome) or an error.
 
 mod render;
+mod rules;
+mod validate;
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -16,6 +18,13 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     let color = cli.color;
     match cli.command {
         Command::Render(args) => render::run(&args, color),
+        Command::Validate(args) => validate::run(&args, color),
+        Command::Rules => rules::list(),
+        Command::Explain { rule } => rules::explain(&rule),
+        Command::Policy => {
+            std::io::stdout().write_all(arcfleet_validate::Policy::default_yaml().as_bytes())?;
+            Ok(Outcome::Clean)
+        }
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&arcfleet_spec::json_schema())?;
             writeln!(std::io::stdout(), "{schema}")?;

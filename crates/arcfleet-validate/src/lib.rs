@@ -34,7 +34,7 @@ use rayon::prelude::*;
 
 pub use index::ObjectIndex;
 pub use policy::{Level, Policy};
-pub use rules::{RuleMeta, catalog, find as find_rule};
+pub use rules::{RuleMeta, catalog, find as find_rule, rules_markdown};
 pub use schema_dir::{SchemaError, SchemaStore, Violation};
 
 /// How to validate.

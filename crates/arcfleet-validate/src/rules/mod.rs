@@ -50,6 +50,45 @@ pub struct RuleMeta {
     pub doc: &'static str,
 }
 
+impl RuleMeta {
+    /// The documentation as plain text (the doc comment without its leading spaces).
+    pub fn doc_text(&self) -> String {
+        self.doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+}
+
+/// The rule reference (`docs/rules.md`), generated from the rules' doc comments.
+pub fn rules_markdown() -> String {
+    let mut out = String::from(
+        "# arcfleet rules\n\nGenerated from the rules' doc comments (`arcfleet explain ID` prints the same text).\nSeverities are defaults; a policy file (`--policy`) can change them.\n\n| rule | default | checks |\n| --- | --- | --- |\n",
+    );
+    for m in catalog() {
+        out.push_str(&format!(
+            "| [`{}`](#{}) | {} | {} |\n",
+            m.id,
+            m.id,
+            m.default_severity,
+            m.summary.replace('|', "\\|")
+        ));
+    }
+    for m in catalog() {
+        out.push_str(&format!(
+            "\n## {}\n\nDefault: {}. {}\n\n{}\n",
+            m.id,
+            m.default_severity,
+            m.summary,
+            m.doc_text()
+        ));
+    }
+    out
+}
+
 /// Declares a rule's unit struct and its [`RuleMeta`] from its doc comment.
 macro_rules! declare_rule {
     ($(#[doc = $doc:literal])* $name:ident, id: $id:literal, severity: $sev:ident, summary: $summary:literal) => {

@@ -85,7 +85,12 @@ pub(crate) fn demand<'i, 'a>(cx: &'i Context<'i, 'a>, ns: &str) -> Vec<PodDemand
             }
         }
     }
-    for controller in cx.controllers.iter().filter(|c| c.namespace() == ns) {
+    let controllers: Vec<_> = cx
+        .controllers
+        .iter()
+        .filter(|c| c.namespace() == ns)
+        .collect();
+    for controller in &controllers {
         let replicas = controller
             .object
             .root
@@ -100,6 +105,8 @@ pub(crate) fn demand<'i, 'a>(cx: &'i Context<'i, 'a>, ns: &str) -> Vec<PodDemand
             at_max: replicas,
             with_headroom: replicas,
         });
+    }
+    if !controllers.is_empty() {
         // Every scale set gets one listener pod, in the controller's namespace.
         for set in &cx.scale_sets {
             pods.push(PodDemand {

@@ -1,0 +1,57 @@
+//! Generated artefacts are committed and must match what the code produces. Run with
+//! `ARCFLEET_UPDATE=1` to refresh them.
+
+mod common;
+
+fn check(relative: &str, expected: &str) {
+    let path = common::root().join(relative);
+    if std::env::var_os("ARCFLEET_UPDATE").is_some() {
+        std::fs::write(&path, expected).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == expected,
+        "{relative} is stale; run `ARCFLEET_UPDATE=1 cargo test --test artifacts`"
+    );
+}
+
+#[test]
+fn fleet_spec_schema_is_up_to_date() {
+    let schema = serde_json::to_string_pretty(&arcfleet_spec::json_schema()).unwrap();
+    check("docs/fleet-spec.schema.json", &format!("{schema}\n"));
+}
+
+#[test]
+fn default_policy_is_up_to_date() {
+    check(
+        "policies/default.yaml",
+        &arcfleet_validate::Policy::default_yaml(),
+    );
+}
+
+#[test]
+fn rule_reference_is_up_to_date() {
+    check("docs/rules.md", &arcfleet_validate::rules_markdown());
+}
+
+#[test]
+fn every_rule_is_documented_and_ids_are_unique() {
+    let catalog = arcfleet_validate::catalog();
+    let mut ids: Vec<&str> = catalog.iter().map(|m| m.id).collect();
+    ids.sort_unstable();
+    let before = ids.len();
+    ids.dedup();
+    assert_eq!(before, ids.len(), "duplicate rule ids");
+    for meta in catalog {
+        assert!(
+            meta.doc_text().len() > 150,
+            "{} needs a doc comment that says why it exists",
+            meta.id
+        );
+        assert!(
+            meta.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{}",
+            meta.id
+        );
+    }
+}
