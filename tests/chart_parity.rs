@@ -233,3 +233,37 @@ fn github_app_secret_has_the_chart_keys() {
         ])
     );
 }
+
+/// Helm values are validated as the objects the chart renders from them: for the reference
+/// values, what arcfleet builds must be what the chart rendered.
+#[test]
+fn objects_built_from_chart_values_match_the_chart_renders() {
+    for (values, render, name) in [
+        (
+            "values-scaleset-dind.yaml",
+            "scaleset-dind.yaml",
+            "arc-runner-dind",
+        ),
+        (
+            "values-scaleset-kubernetes.yaml",
+            "scaleset-kubernetes.yaml",
+            "arc-runner-k8s",
+        ),
+    ] {
+        let dir = common::shared_dir().join("reference/arc-0.14.2");
+        let text = std::fs::read_to_string(dir.join(values)).unwrap();
+        // The chart renders with release name `name`: say so the way a HelmRelease does.
+        let indented: String = text.lines().map(|l| format!("    {l}\n")).collect();
+        let release = format!(
+            "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: {name}\n  namespace: arc-runners\nspec:\n  chart:\n    spec:\n      chart: gha-runner-scale-set\n      version: \"0.14.2\"\n  values:\n{indented}"
+        );
+        let file = std::sync::Arc::new(arcfleet_diag::SourceFile::new("release.yaml", release));
+        let docs = arcfleet_yaml::load(&file, &Default::default()).unwrap();
+        let built: Vec<Value> = arcfleet_validate::chart::synthesize(&docs)
+            .iter()
+            .map(|d| arcfleet_yaml::to_json(&d.root))
+            .collect();
+        let chart = reference(render);
+        assert_scale_set_matches(&built, &chart, name);
+    }
+}

@@ -125,15 +125,15 @@ pub fn render(fleet: &Fleet) -> Result<Manifests, RenderError> {
             .class_of(set)
             .ok_or_else(|| RenderError::UnknownClass(set.class.clone()))?;
         for registry_name in &class.image_pull_secrets {
-            if let Some(registry) = fleet.registries.get(registry_name) {
-                if pull_secrets_done.insert((set.namespace.clone(), registry_name.clone())) {
-                    objects.push(credentials::pull_secret(
-                        fleet,
-                        registry_name,
-                        registry,
-                        &set.namespace,
-                    ));
-                }
+            if let Some(registry) = fleet.registries.get(registry_name)
+                && pull_secrets_done.insert((set.namespace.clone(), registry_name.clone()))
+            {
+                objects.push(credentials::pull_secret(
+                    fleet,
+                    registry_name,
+                    registry,
+                    &set.namespace,
+                ));
             }
         }
     }

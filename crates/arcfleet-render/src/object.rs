@@ -10,6 +10,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 /// One Kubernetes object of the rendered fleet.
 #[derive(Clone, Debug, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a fleet renders a few hundred objects once; boxing would only add indirection"
+)]
 pub enum Object {
     /// A namespace of the fleet.
     Namespace(Namespace),

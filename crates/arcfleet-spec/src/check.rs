@@ -190,14 +190,14 @@ impl Checker<'_> {
                 None,
             );
         }
-        if let (Some(strategy), Some(v)) = (c.update_strategy, version) {
-            if !v.has_update_strategy_flag() {
-                self.error(
+        if let (Some(strategy), Some(v)) = (c.update_strategy, version)
+            && !v.has_update_strategy_flag()
+        {
+            self.error(
                     "/spec/controller/updateStrategy",
                     format!("controller {v} has no --update-strategy flag (it exists in 0.5.0 to 0.14.x); with it the controller exits at start"),
                     Some(format!("remove updateStrategy: {}", serde_json::to_string(&strategy).unwrap_or_default().trim_matches('"'))),
                 );
-            }
         }
         Some(ResolvedController {
             spec: c.clone(),
@@ -436,16 +436,15 @@ impl Checker<'_> {
                 None,
             );
         }
-        if !set.labels.is_empty() {
-            if let Ok(v) = spec.controller.version.parse::<Version>() {
-                if !v.has_scale_set_labels() {
-                    self.error(
-                        &format!("{base}/labels"),
-                        format!("runner set labels need ARC 0.14.0 or later (controller is {v})"),
-                        None,
-                    );
-                }
-            }
+        if !set.labels.is_empty()
+            && let Ok(v) = spec.controller.version.parse::<Version>()
+            && !v.has_scale_set_labels()
+        {
+            self.error(
+                &format!("{base}/labels"),
+                format!("runner set labels need ARC 0.14.0 or later (controller is {v})"),
+                None,
+            );
         }
         for (i, label) in set.labels.iter().enumerate() {
             if label.is_empty() || label.len() >= 256 {
@@ -483,14 +482,14 @@ impl Checker<'_> {
             }
             _ => {}
         }
-        if let Some(name) = &auth.secret_name {
-            if !is_dns1123_subdomain(name) {
-                self.error(
-                    &format!("{base}/secretName"),
-                    dns_label_message("Secret name", name),
-                    None,
-                );
-            }
+        if let Some(name) = &auth.secret_name
+            && !is_dns1123_subdomain(name)
+        {
+            self.error(
+                &format!("{base}/secretName"),
+                dns_label_message("Secret name", name),
+                None,
+            );
         }
     }
 

@@ -167,7 +167,7 @@ const NOT_CLUSTER_GROUPS: &[&str] = &["kustomize.config.k8s.io/", "config.kubern
 
 impl<'a> ObjectIndex<'a> {
     /// Indexes every object of `documents` (`kind: List` items included).
-    pub fn build(documents: &'a [Document]) -> Self {
+    pub fn build(documents: impl IntoIterator<Item = &'a Document>) -> Self {
         let mut index = ObjectIndex::default();
         for doc in documents {
             index.add(&doc.file, &doc.root);

@@ -17,6 +17,7 @@
 //! assert!(report.errors() > 0);
 //! ```
 
+pub mod chart;
 mod embedded;
 pub mod index;
 pub mod input;
@@ -122,7 +123,9 @@ pub fn parse(sources: &[Arc<SourceFile>]) -> (Vec<Document>, Vec<Diagnostic>) {
 
 /// Runs every rule over already-parsed documents.
 pub fn check(documents: &[Document], options: &Options) -> (Vec<Diagnostic>, usize, usize) {
-    let index = ObjectIndex::build(documents);
+    // Helm values of ARC's charts are checked as the objects the charts render from them.
+    let rendered = chart::synthesize(documents);
+    let index = ObjectIndex::build(documents.iter().chain(&rendered));
     let cx = rules::Context {
         index: &index,
         policy: &options.policy,
@@ -150,7 +153,13 @@ pub fn check(documents: &[Document], options: &Options) -> (Vec<Diagnostic>, usi
     if options.policy.level(suppress::IGNORE_WITHOUT_REASON) == Level::Off {
         findings.retain(|d| d.rule != suppress::IGNORE_WITHOUT_REASON);
     }
-    (findings, index.objects().len(), index.skipped)
+    let objects = index.objects().len()
+        - index
+            .objects()
+            .iter()
+            .filter(|o| o.annotation(chart::RENDERED_FROM).is_some())
+            .count();
+    (findings, objects, index.skipped)
 }
 
 /// Parses and checks `sources`.

@@ -100,14 +100,14 @@ pub fn load(file: &Arc<SourceFile>, limits: &Limits) -> Result<Vec<Document>, Lo
                 builder.finished = None;
             }
             Event::DocumentEnd => {
-                if let Some(root) = builder.finished.take() {
-                    if !is_empty_document(&root) {
-                        docs.push(Document {
-                            file: Arc::clone(file),
-                            index: docs.len(),
-                            root,
-                        });
-                    }
+                if let Some(root) = builder.finished.take()
+                    && !is_empty_document(&root)
+                {
+                    docs.push(Document {
+                        file: Arc::clone(file),
+                        index: docs.len(),
+                        root,
+                    });
                 }
                 in_document = false;
             }
@@ -296,18 +296,17 @@ impl Builder<'_> {
             }) => match pending_key.take() {
                 None => *pending_key = Some(node),
                 Some(key) => {
-                    if let Some(name) = key.scalar_text() {
-                        if let Some(first) =
+                    if let Some(name) = key.scalar_text()
+                        && let Some(first) =
                             entries.iter().find(|e| e.key.scalar_text() == Some(name))
-                        {
-                            let first_line = line_of(self.text, first.key.span.start);
-                            return Err(LoadError {
-                                span: key.span,
-                                message: format!(
-                                    "duplicate key `{name}` (first defined on line {first_line}); Kubernetes rejects duplicate keys"
-                                ),
-                            });
-                        }
+                    {
+                        let first_line = line_of(self.text, first.key.span.start);
+                        return Err(LoadError {
+                            span: key.span,
+                            message: format!(
+                                "duplicate key `{name}` (first defined on line {first_line}); Kubernetes rejects duplicate keys"
+                            ),
+                        });
                     }
                     entries.push(Entry { key, value: node });
                 }

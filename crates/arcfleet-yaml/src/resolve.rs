@@ -89,20 +89,20 @@ fn resolve_plain(text: &str) -> Resolved<'_> {
     if let Some(n) = parse_go_int(&plain) {
         return n;
     }
-    if let Some(bits) = plain.strip_prefix("0b") {
-        if let Ok(v) = i64::from_str_radix(bits, 2) {
-            return Resolved::Int(v);
-        }
+    if let Some(bits) = plain.strip_prefix("0b")
+        && let Ok(v) = i64::from_str_radix(bits, 2)
+    {
+        return Resolved::Int(v);
     }
-    if let Some(bits) = plain.strip_prefix("-0b") {
-        if let Ok(v) = i64::from_str_radix(bits, 2) {
-            return Resolved::Int(-v);
-        }
+    if let Some(bits) = plain.strip_prefix("-0b")
+        && let Ok(v) = i64::from_str_radix(bits, 2)
+    {
+        return Resolved::Int(-v);
     }
-    if is_yaml_float(&plain) {
-        if let Ok(f) = plain.parse::<f64>() {
-            return Resolved::Float(f);
-        }
+    if is_yaml_float(&plain)
+        && let Ok(f) = plain.parse::<f64>()
+    {
+        return Resolved::Float(f);
     }
     Resolved::Str(text)
 }

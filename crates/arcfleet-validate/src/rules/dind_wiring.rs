@@ -33,7 +33,8 @@ fn listen(dind: &Container<'_>) -> Listen {
     let args: Vec<&str> = dind.args().into_iter().map(|(a, _)| a).collect();
     let explicit: Vec<String> = args
         .windows(2)
-        .filter_map(|w| (w[0] == "-H" || w[0] == "--host").then(|| w[1].to_string()))
+        .filter(|&w| w[0] == "-H" || w[0] == "--host")
+        .map(|w| w[1].to_string())
         .chain(args.iter().filter_map(|a| {
             a.strip_prefix("--host=")
                 .or_else(|| a.strip_prefix("-H="))
@@ -86,11 +87,11 @@ impl Rule for DindWiring {
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
         for set in &cx.scale_sets {
             for c in set.containers() {
-                if c.kind == ContainerKind::Init {
-                    if let Some(probe) = c.node.get("startupProbe") {
-                        out.at_rule_level(&set.object, probe.span, format!("init container `{}` has a startupProbe but no `restartPolicy: Always`: the API server rejects the pod", c.name))
+                if c.kind == ContainerKind::Init
+                    && let Some(probe) = c.node.get("startupProbe")
+                {
+                    out.at_rule_level(&set.object, probe.span, format!("init container `{}` has a startupProbe but no `restartPolicy: Always`: the API server rejects the pod", c.name))
                             .hint("make it a native sidecar (restartPolicy: Always, Kubernetes ≥ 1.29) or drop the probe");
-                    }
                 }
             }
             if set.mode == Mode::Dind {

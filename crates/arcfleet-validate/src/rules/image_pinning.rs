@@ -3,15 +3,26 @@ use crate::pod::{self, image_repository, image_tag};
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
-    /// Images name a tag other than `latest`, or a digest.
+    /// Images name a version tag or a digest, not `latest`, no tag at all, or a tag that follows
+    /// releases (`dind`, `stable`, `edge`: the chart's default `docker:dind` is one).
     ///
     /// A floating image changes under the fleet without a commit: a new runner image can break
     /// every job at once, and ARC registers runners with updates disabled, so a runner version
     /// GitHub has deprecated makes runners exit and the set go `Outdated`. Pinning makes every
     /// change a reviewed commit. `imagePinning.allow` in the policy lists deliberate exceptions.
     ImagePinning, id: "image-pinning", severity: Warning,
-    summary: "no `:latest` or untagged images"
+    summary: "no `:latest`, untagged or release-following (`docker:dind`) images"
 }
+
+/// Tags that move with every release.
+const FLOATING_TAGS: &[&str] = &[
+    "latest",
+    "dind",
+    "stable",
+    "edge",
+    "rootless",
+    "dind-rootless",
+];
 
 impl Rule for ImagePinning {
     fn meta(&self) -> &'static RuleMeta {
@@ -27,17 +38,20 @@ impl Rule for ImagePinning {
                 .any(|a| a == image || a == image_repository(image))
         };
         let mut check_pod = |object: &crate::index::Object<'_>, pod_spec: &arcfleet_yaml::Node| {
+            let mut reported = Vec::new();
             for container in pod::containers(pod_spec) {
                 let Some(image) = container.image() else {
                     continue;
                 };
-                let floating =
-                    !image.contains('@') && image_tag(image).is_none_or(|t| t == "latest");
-                if floating && !allowed(image) {
-                    let span = container
-                        .node
-                        .get("image")
-                        .map_or(container.span(), |n| n.span);
+                let floating = !image.contains('@')
+                    && image_tag(image).is_none_or(|t| FLOATING_TAGS.contains(&t));
+                let span = container
+                    .node
+                    .get("image")
+                    .map_or(container.span(), |n| n.span);
+                // One finding per written image (Helm values use the runner image twice).
+                if floating && !allowed(image) && !reported.contains(&span) {
+                    reported.push(span);
                     out.at_rule_level(
                         object,
                         span,
@@ -85,6 +99,8 @@ mod tests {
         let bad = GOOD_DIND.replace("image: docker:27.3.1-dind", "image: docker:latest");
         let found = run("image-pinning", &[("a.yaml", &bad)]);
         assert_eq!(found.len(), 2, "{found:?}");
+        let chart_default = GOOD_DIND.replace("image: docker:27.3.1-dind", "image: docker:dind");
+        assert_eq!(run("image-pinning", &[("a.yaml", &chart_default)]).len(), 2);
         assert!(
             found[0]
                 .contains(": warning: container `dind` uses the floating image `docker:latest`"),

@@ -60,6 +60,13 @@ fn check_set(cx: &Context<'_, '_>, set: &ScaleSet<'_>, out: &mut Findings) {
             );
         }
     }
+    let job_container = runner
+        .env("ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER")
+        .and_then(|e| e.get("value"));
+    if let Some(value) = job_container.filter(|v| v.scalar_text() == Some("false")) {
+        out.warning(&set.object, value.span, "ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER is false: jobs without a `container:` run inside the runner pod, outside the worker podspec's resources")
+            .hint("keep it \"true\" and give every job a container");
+    }
     let hooks = runner
         .env_value("ACTIONS_RUNNER_CONTAINER_HOOKS")
         .unwrap_or_default();
@@ -154,6 +161,18 @@ mod tests {
     #[test]
     fn quiet_on_the_hook_wiring() {
         assert!(run("kube-mode-wiring", &[("k.yaml", GOOD_KUBE)]).is_empty());
+    }
+
+    #[test]
+    fn warns_when_jobs_may_run_in_the_runner_pod() {
+        let bad = edit(
+            GOOD_KUBE,
+            "        - name: ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER\n          value: \"true\"\n",
+            "        - name: ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER\n          value: \"false\"\n",
+        );
+        let found = run("kube-mode-wiring", &[("k.yaml", &bad)]);
+        assert_one(&found, "", "ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER is false");
+        assert!(found[0].contains(": warning: "));
     }
 
     #[test]

@@ -22,7 +22,8 @@ impl Rule for NameLimits {
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
         for set in &cx.scale_sets {
             let name = set.object.name;
-            if !is_dns1123_label(name) || name.len() > MAX_SET_NAME {
+            let guessed = set.object.annotation(crate::chart::NAME_GUESSED).is_some();
+            if !guessed && (!is_dns1123_label(name) || name.len() > MAX_SET_NAME) {
                 out.at_rule_level(
                     &set.object,
                     set.object.name_span(),

@@ -73,16 +73,16 @@ pub(crate) fn demand<'i, 'a>(cx: &'i Context<'i, 'a>, ns: &str) -> Vec<PodDemand
             at_max: max,
             with_headroom,
         });
-        if set.mode == Mode::Kubernetes {
-            if let Some(template) = hook_template(cx, set) {
-                pods.push(PodDemand {
-                    what: format!("workflow pod of `{}`", set.object.name),
-                    owner: template.config_map.clone(),
-                    pod: template.root.get("spec"),
-                    at_max: max,
-                    with_headroom,
-                });
-            }
+        if set.mode == Mode::Kubernetes
+            && let Some(template) = hook_template(cx, set)
+        {
+            pods.push(PodDemand {
+                what: format!("workflow pod of `{}`", set.object.name),
+                owner: template.config_map.clone(),
+                pod: template.root.get("spec"),
+                at_max: max,
+                with_headroom,
+            });
         }
     }
     let controllers: Vec<_> = cx

@@ -47,17 +47,17 @@ impl Rule for RunnerBounds {
             };
             let min = read("minRunners", out);
             let max = read("maxRunners", out);
-            if let (Some(min), Some(max)) = (min, max) {
-                if min > max {
-                    let span = set
-                        .field("minRunners")
-                        .map_or(set.object.name_span(), |n| n.span);
-                    out.at_rule_level(
+            if let (Some(min), Some(max)) = (min, max)
+                && min > max
+            {
+                let span = set
+                    .field("minRunners")
+                    .map_or(set.object.name_span(), |n| n.span);
+                out.at_rule_level(
                         &set.object,
                         span,
                         format!("minRunners ({min}) is greater than maxRunners ({max}); ARC's listener refuses to start"),
                     );
-                }
             }
             if set.field("maxRunners").is_none() {
                 let span = set.spec.map_or(set.object.name_span(), |s| s.span);

@@ -53,7 +53,48 @@ impl Rule for Schema {
 
 type Problem = (Span, String, Option<String>);
 
+/// apiVersions of kinds a fleet uses that the current operators no longer serve.
+const UNSERVED: &[(&str, &str, &str)] = &[
+    (
+        "external-secrets.io/v1beta1",
+        "ExternalSecret",
+        "external-secrets.io/v1",
+    ),
+    (
+        "external-secrets.io/v1alpha1",
+        "ExternalSecret",
+        "external-secrets.io/v1",
+    ),
+    (
+        "external-secrets.io/v1beta1",
+        "SecretStore",
+        "external-secrets.io/v1",
+    ),
+    (
+        "external-secrets.io/v1beta1",
+        "ClusterSecretStore",
+        "external-secrets.io/v1",
+    ),
+];
+
 fn typed_problems(object: &Object<'_>) -> Vec<Problem> {
+    if let Some((_, _, served)) = UNSERVED
+        .iter()
+        .find(|(api, kind, _)| *api == object.api_version && *kind == object.kind)
+    {
+        let span = object
+            .root
+            .get("apiVersion")
+            .map_or(object.root.span, |n| n.span);
+        return vec![(
+            span,
+            format!(
+                "{} {} is deprecated and no longer served by External Secrets (v1 is)",
+                object.api_version, object.kind
+            ),
+            Some(format!("use apiVersion: {served}")),
+        )];
+    }
     use arcfleet_crds::{AutoscalingRunnerSet, ExternalSecret};
     use k8s_openapi::api::{apps, core, networking, policy, rbac};
     macro_rules! typed {
@@ -213,6 +254,20 @@ mod tests {
             &run("schema", &[("a.yaml", &bad)]),
             "655:3",
             "`spec.maxRuners` is not a field of actions.github.com/v1alpha1 AutoscalingRunnerSet",
+        );
+    }
+
+    #[test]
+    fn fires_on_unserved_api_versions() {
+        let bad = GOOD_KUBE.replacen(
+            "apiVersion: external-secrets.io/v1\n",
+            "apiVersion: external-secrets.io/v1beta1\n",
+            1,
+        );
+        assert_one(
+            &run("schema", &[("k.yaml", &bad)]),
+            "",
+            "external-secrets.io/v1beta1 ExternalSecret is deprecated and no longer served",
         );
     }
 

@@ -106,7 +106,13 @@ impl Rule for SecretRefMissing {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
-        for set in &cx.scale_sets {
+        // Helm values name Secrets and ConfigMaps that live outside the values; only manifests
+        // can be checked for them.
+        for set in cx
+            .scale_sets
+            .iter()
+            .filter(|s| s.object.annotation(crate::chart::RENDERED_FROM).is_none())
+        {
             let ns = set.namespace();
             if set.field("vaultConfig").is_none() {
                 match set.field("githubConfigSecret") {

@@ -58,6 +58,10 @@ impl Rule for VersionSkew {
             .collect();
         for set in &cx.scale_sets {
             let Some(label) = set.object.label(LABEL) else {
+                if set.object.annotation(crate::chart::RENDERED_FROM).is_some() {
+                    // Plain Helm values: the chart adds the label, with a version we cannot see.
+                    continue;
+                }
                 let span = set
                     .object
                     .root
