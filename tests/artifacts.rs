@@ -22,6 +22,12 @@ fn fleet_spec_schema_is_up_to_date() {
 }
 
 #[test]
+fn policy_schema_is_up_to_date() {
+    let schema = serde_json::to_string_pretty(&arcfleet_validate::Policy::json_schema()).unwrap();
+    check("docs/policy.schema.json", &format!("{schema}\n"));
+}
+
+#[test]
 fn default_policy_is_up_to_date() {
     check(
         "policies/default.yaml",

@@ -139,6 +139,11 @@ impl Policy {
             .max(u64::from(self.headroom.minimum))
     }
 
+    /// The policy file's JSON Schema (`docs/policy.schema.json`).
+    pub fn json_schema() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(Policy)).unwrap_or_default()
+    }
+
     /// The default policy as YAML (what `policies/default.yaml` holds).
     pub fn default_yaml() -> String {
         let body = arcfleet_yaml::to_yaml(&Policy::default()).unwrap_or_default();
