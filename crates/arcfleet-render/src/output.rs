@@ -179,7 +179,8 @@ fn write_atomically(target: &Path, contents: &[u8]) -> Result<(), OutputError> {
         .tempfile_in(dir)
         .map_err(io_error(dir))?;
     temp.write_all(contents).map_err(io_error(target))?;
-    temp.as_file().sync_all().map_err(io_error(target))?;
+    // No fsync: the rename makes the write atomic for readers; durability across a power loss
+    // is not worth a disk flush per file for output that can be rendered again.
     temp.persist(target)
         .map_err(|e| io_error(target)(e.error))?;
     Ok(())

@@ -157,6 +157,8 @@ pub struct HookTemplate<'a> {
 pub struct ObjectIndex<'a> {
     objects: Vec<Object<'a>>,
     by_kind: HashMap<&'a str, Vec<usize>>,
+    /// (kind, namespace or "") → objects; "" holds objects whose namespace is left unset.
+    by_namespace: HashMap<(&'a str, &'a str), Vec<usize>>,
     /// Documents that are not Kubernetes objects (Helm values, kustomization.yaml, ...).
     pub skipped: usize,
     hook_templates: Vec<HookTemplate<'a>>,
@@ -213,6 +215,10 @@ impl<'a> ObjectIndex<'a> {
             .entry(kind)
             .or_default()
             .push(self.objects.len());
+        self.by_namespace
+            .entry((kind, namespace.unwrap_or_default()))
+            .or_default()
+            .push(self.objects.len());
         self.objects.push(Object {
             file,
             root,
@@ -240,16 +246,23 @@ impl<'a> ObjectIndex<'a> {
     /// Objects of one kind in namespace `ns` (objects without a namespace count as in it).
     pub fn in_namespace<'s>(
         &'s self,
-        kind: &str,
+        kind: &'s str,
         ns: &'s str,
     ) -> impl Iterator<Item = &'s Object<'a>> + 's {
-        self.of_kind(kind).filter(move |o| o.in_namespace(ns))
+        let in_ns = self.by_namespace.get(&(kind, ns));
+        let unset = (!ns.is_empty())
+            .then(|| self.by_namespace.get(&(kind, "")))
+            .flatten();
+        in_ns
+            .into_iter()
+            .chain(unset)
+            .flatten()
+            .filter_map(|&i| self.objects.get(i))
     }
 
     /// The object `kind` `ns`/`name`, if the input has it.
-    pub fn get(&self, kind: &str, ns: &str, name: &str) -> Option<&Object<'a>> {
-        self.of_kind(kind)
-            .find(|o| o.in_namespace(ns) && o.name == name)
+    pub fn get<'s>(&'s self, kind: &'s str, ns: &'s str, name: &str) -> Option<&'s Object<'a>> {
+        self.in_namespace(kind, ns).find(|o| o.name == name)
     }
 
     /// Every AutoscalingRunnerSet with its pod template and mode.

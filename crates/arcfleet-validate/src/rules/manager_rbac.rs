@@ -1,4 +1,4 @@
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::rbac::{expand, granted_rules, missing};
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
@@ -47,11 +47,14 @@ impl Rule for ManagerRbac {
             .iter()
             .map(|c| (c.namespace(), c.service_account))
             .collect();
+        // What each account lacks, per namespace: computed once, reported for every set there.
+        let mut lacking_in: HashMap<(&str, &str, &str), Vec<String>> = HashMap::new();
         for set in &cx.scale_sets {
             let ns = set.namespace();
-            for (sa_ns, sa) in &accounts {
-                let rules = granted_rules(cx.index, sa_ns, sa, ns);
-                let lacking = missing(&rules, &required);
+            for &(sa_ns, sa) in &accounts {
+                let lacking = lacking_in
+                    .entry((ns, sa_ns, sa))
+                    .or_insert_with(|| missing(&granted_rules(cx.index, sa_ns, sa, ns), &required));
                 if !lacking.is_empty() {
                     out.at_rule_level(
                         &set.object,
