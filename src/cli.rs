@@ -31,6 +31,11 @@ pub enum ColorChoice {
 pub enum Command {
     /// Render every manifest of a fleet spec.
     Render(RenderArgs),
+    /// Check that committed output is exactly what the spec renders (exit 1 with a diff if not).
+    Check(CheckCommandArgs),
+    /// Argo CD config management plugin step: render the fleet named by ARGOCD_ENV_FLEET
+    /// (default fleet.yaml) to stdout; policy from ARGOCD_ENV_POLICY, version from KUBE_VERSION.
+    Generate,
     /// Check manifests (generated or hand-written) against ARC's invariants.
     Validate(ValidateArgs),
     /// List the validation rules.
@@ -44,6 +49,23 @@ pub enum Command {
     Policy,
     /// Print the fleet spec's JSON Schema (for editor completion).
     Schema,
+}
+
+/// `arcfleet check`.
+#[derive(Debug, Args)]
+pub struct CheckCommandArgs {
+    /// The fleet spec (`fleet.yaml`). Without it, every fleet of `.arcfleet.yaml` is checked
+    /// (or `fleet.yaml` against `generated/`).
+    #[arg(requires = "out")]
+    pub fleet: Option<PathBuf>,
+    /// The folder holding the committed output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Target Kubernetes version when the spec does not set `kubernetesVersion`.
+    #[arg(long, env = "KUBE_VERSION")]
+    pub kube_version: Option<String>,
+    #[command(flatten)]
+    pub checks: CheckArgs,
 }
 
 /// Output formats of `validate`.
@@ -101,13 +123,15 @@ pub struct CheckArgs {
 /// `arcfleet render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The fleet spec (`fleet.yaml`).
-    pub fleet: PathBuf,
+    /// The fleet spec (`fleet.yaml`). Without it, every fleet of `.arcfleet.yaml` is rendered
+    /// into its folder (or `fleet.yaml` into `generated/`).
+    #[arg(requires = "output")]
+    pub fleet: Option<PathBuf>,
     /// Write one file per object under this folder (created if missing).
-    #[arg(long, conflicts_with = "stdout", required_unless_present = "stdout")]
+    #[arg(long, conflicts_with = "stdout", group = "output")]
     pub out: Option<PathBuf>,
     /// Print all objects as one YAML stream instead (Argo CD, piping to kubectl).
-    #[arg(long)]
+    #[arg(long, group = "output")]
     pub stdout: bool,
     /// Target Kubernetes version when the spec does not set `kubernetesVersion`.
     #[arg(long, env = "KUBE_VERSION")]

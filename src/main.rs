@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod project;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -21,6 +22,16 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The more severe of two outcomes (for commands that handle several fleets).
+    pub fn worst(self, other: Outcome) -> Outcome {
+        let rank = |o: Outcome| match o {
+            Outcome::Clean => 0,
+            Outcome::Findings => 1,
+            Outcome::Error => 2,
+        };
+        if rank(other) > rank(self) { other } else { self }
+    }
+
     fn exit_code(self) -> ExitCode {
         match self {
             Outcome::Clean => ExitCode::SUCCESS,

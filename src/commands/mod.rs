@@ -1,6 +1,6 @@
 //! One module per subcommand; each returns an [`Outcome`](crate::Outcome) or an error.
 
-mod render;
+pub(crate) mod render;
 mod rules;
 mod validate;
 
@@ -18,6 +18,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     let color = cli.color;
     match cli.command {
         Command::Render(args) => render::run(&args, color),
+        Command::Check(args) => render::check(&args, color),
+        Command::Generate => render::generate(ColorChoice::Never),
         Command::Validate(args) => validate::run(&args, color),
         Command::Rules => rules::list(),
         Command::Explain { rule } => rules::explain(&rule),
@@ -34,7 +36,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 }
 
 /// Reads a text file the user named; the name is kept as given so reports show it unchanged.
-pub fn read_source(path: &Path) -> Result<Arc<SourceFile>> {
+pub(crate) fn read_source(path: &Path) -> Result<Arc<SourceFile>> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();

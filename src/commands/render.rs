@@ -1,46 +1,58 @@
-//! `arcfleet render`: fleet spec → manifests, checked by the validator, into a folder or onto
-//! stdout.
+//! `arcfleet render`, `check` and `generate`: fleet spec → manifests, checked by the validator,
+//! then written to a folder, compared with one, or printed as one stream.
 
 use std::io::Write;
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use arcfleet_diag::SourceFile;
-use arcfleet_render::RenderedFile;
+use arcfleet_render::{Manifests, RenderedFile};
 use arcfleet_spec::{ResolveOptions, load_spec, resolve};
 
 use super::{outcome_of, print_diagnostics, read_source};
 use crate::Outcome;
-use crate::cli::{ColorChoice, RenderArgs};
+use crate::cli::{CheckArgs, CheckCommandArgs, ColorChoice, RenderArgs};
 
-pub fn run(args: &RenderArgs, color: ColorChoice) -> Result<Outcome> {
-    let options = match super::validate::options(&args.checks, color)? {
+/// A render that passed the spec checks and the rules.
+struct Rendered {
+    manifests: Manifests,
+    files: Vec<RenderedFile>,
+}
+
+/// Loads, resolves, renders and validates; any problem is printed and becomes the outcome.
+fn render_checked(
+    fleet: &Path,
+    kube_version: Option<&str>,
+    checks: &CheckArgs,
+    out: Option<&Path>,
+    color: ColorChoice,
+) -> Result<std::result::Result<Rendered, Outcome>> {
+    let options = match super::validate::options(checks, color)? {
         Ok(options) => options,
-        Err(outcome) => return Ok(outcome),
+        Err(outcome) => return Ok(Err(outcome)),
     };
-    let file = read_source(&args.fleet)?;
-    let spec = match load_spec(file) {
+    let spec = match load_spec(read_source(fleet)?) {
         Ok(spec) => spec,
         Err(errors) => {
             print_diagnostics(&errors.0, color)?;
-            return Ok(outcome_of(&errors.0));
+            return Ok(Err(outcome_of(&errors.0)));
         }
     };
     let resolve_options = ResolveOptions {
-        kubernetes_version: args.kube_version.clone(),
+        kubernetes_version: kube_version.map(str::to_string),
     };
     let fleet = match resolve(&spec, &resolve_options) {
         Ok(fleet) => fleet,
         Err(errors) => {
             print_diagnostics(&errors.0, color)?;
-            return Ok(Outcome::Findings);
+            return Ok(Err(Outcome::Findings));
         }
     };
     let manifests = arcfleet_render::render(&fleet)?;
     let files = manifests.files()?;
-    // The same rules `validate` runs: refuse to write what would fail them.
-    let prefix = args.out.as_ref().map(|o| o.display().to_string());
-    let report = arcfleet_validate::validate(as_sources(&files, prefix.as_deref()), &options);
+    // The same rules `validate` runs: refuse what would fail them.
+    let report = arcfleet_validate::validate(as_sources(&files, out), &options);
     if !report.diagnostics.is_empty() {
         print_diagnostics(&report.diagnostics, color)?;
     }
@@ -50,23 +62,62 @@ pub fn run(args: &RenderArgs, color: ColorChoice) -> Result<Outcome> {
             "error: the rendered fleet fails {} check(s); nothing was written",
             report.errors()
         )?;
-        return Ok(Outcome::Findings);
+        return Ok(Err(Outcome::Findings));
     }
+    Ok(Ok(Rendered { manifests, files }))
+}
+
+/// Rendered files as sources named as they will be on disk.
+fn as_sources(files: &[RenderedFile], out: Option<&Path>) -> Vec<Arc<SourceFile>> {
+    files
+        .iter()
+        .map(|f| {
+            let name = match out {
+                Some(dir) => dir.join(&f.path).display().to_string(),
+                None => f.path.clone(),
+            };
+            Arc::new(SourceFile::new(name, f.contents.clone()))
+        })
+        .collect()
+}
+
+/// Prints the whole stream at once: a failure must leave stdout empty, never a partial stream.
+fn print_stream(manifests: &Manifests) -> Result<()> {
+    let stream = manifests.stream()?;
+    std::io::stdout().lock().write_all(stream.as_bytes())?;
+    Ok(())
+}
+
+pub fn run(args: &RenderArgs, color: ColorChoice) -> Result<Outcome> {
+    let Some(fleet) = &args.fleet else {
+        let mut outcome = Outcome::Clean;
+        for entry in crate::project::fleets(Path::new("."))? {
+            outcome = outcome.worst(render_into(&entry.spec, &entry.out, args, color)?);
+        }
+        return Ok(outcome);
+    };
     if args.stdout {
-        // Rendered in full before printing: a failure must leave stdout empty, never a partial stream.
-        let stream = manifests.stream()?;
-        std::io::stdout().lock().write_all(stream.as_bytes())?;
+        let rendered = match render_checked(fleet, args.kube_version.as_deref(), &args.checks, None, color)? {
+            Ok(rendered) => rendered,
+            Err(outcome) => return Ok(outcome),
+        };
+        print_stream(&rendered.manifests)?;
         return Ok(Outcome::Clean);
     }
-    let out = args
-        .out
-        .as_deref()
-        .context("--out or --stdout is required")?;
-    let written = arcfleet_render::write_dir(out, &files)?;
+    let out = args.out.as_deref().context("--out or --stdout is required")?;
+    render_into(fleet, out, args, color)
+}
+
+fn render_into(fleet: &Path, out: &Path, args: &RenderArgs, color: ColorChoice) -> Result<Outcome> {
+    let rendered = match render_checked(fleet, args.kube_version.as_deref(), &args.checks, Some(out), color)? {
+        Ok(rendered) => rendered,
+        Err(outcome) => return Ok(outcome),
+    };
+    let written = arcfleet_render::write_dir(out, &rendered.files)?;
     writeln!(
         std::io::stderr(),
         "rendered {} objects into {}: {} written, {} unchanged, {} removed",
-        files.len(),
+        rendered.files.len(),
         out.display(),
         written.written.len(),
         written.unchanged,
@@ -75,16 +126,72 @@ pub fn run(args: &RenderArgs, color: ColorChoice) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// Rendered files as sources named as they will be on disk.
-fn as_sources(files: &[RenderedFile], prefix: Option<&str>) -> Vec<Arc<SourceFile>> {
-    files
-        .iter()
-        .map(|f| {
-            let name = match prefix {
-                Some(dir) => format!("{}/{}", dir.trim_end_matches('/'), f.path),
-                None => f.path.clone(),
-            };
-            Arc::new(SourceFile::new(name, f.contents.clone()))
-        })
-        .collect()
+/// `arcfleet check`: is the committed output what the spec renders?
+pub fn check(args: &CheckCommandArgs, color: ColorChoice) -> Result<Outcome> {
+    let entries = match (&args.fleet, &args.out) {
+        (Some(spec), Some(out)) => vec![crate::project::FleetEntry { spec: spec.clone(), out: out.clone() }],
+        _ => crate::project::fleets(Path::new("."))?,
+    };
+    let mut outcome = Outcome::Clean;
+    for entry in entries {
+        outcome = outcome.worst(check_one(&entry.spec, &entry.out, args, color)?);
+    }
+    Ok(outcome)
+}
+
+fn check_one(fleet: &Path, out_dir: &Path, args: &CheckCommandArgs, color: ColorChoice) -> Result<Outcome> {
+    let rendered = match render_checked(fleet, args.kube_version.as_deref(), &args.checks, Some(out_dir), color)? {
+        Ok(rendered) => rendered,
+        Err(outcome) => return Ok(outcome),
+    };
+    let drift = arcfleet_render::compare_dir(out_dir, &rendered.files)?;
+    if drift.is_clean() {
+        writeln!(std::io::stderr(), "{}: up to date ({} files)", out_dir.display(), rendered.files.len())?;
+        return Ok(Outcome::Clean);
+    }
+    let mut out = std::io::stdout().lock();
+    for (path, on_disk) in &drift.changed {
+        let expected = rendered.files.iter().find(|f| &f.path == path).map_or("", |f| f.contents.as_str());
+        let shown = out_dir.join(path).display().to_string();
+        let diff = similar::TextDiff::from_lines(on_disk.as_str(), expected);
+        write!(out, "{}", diff.unified_diff().context_radius(3).header(&format!("{shown} (committed)"), &format!("{shown} (rendered)")))?;
+    }
+    for path in &drift.missing {
+        writeln!(out, "missing: {}", out_dir.join(path).display())?;
+    }
+    for path in &drift.stale {
+        writeln!(out, "stale: {} (no longer rendered)", out_dir.join(path).display())?;
+    }
+    writeln!(
+        std::io::stderr(),
+        "{}: out of date with {} ({} changed, {} missing, {} stale); run `arcfleet render {} --out {}`",
+        out_dir.display(),
+        fleet.display(),
+        drift.changed.len(),
+        drift.missing.len(),
+        drift.stale.len(),
+        fleet.display(),
+        out_dir.display()
+    )?;
+    Ok(Outcome::Findings)
+}
+
+/// `arcfleet generate`: the Argo CD config management plugin's generate step. Reads its
+/// settings from the plugin environment, prints only the YAML stream, writes nothing.
+pub fn generate(color: ColorChoice) -> Result<Outcome> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let fleet = env("ARGOCD_ENV_FLEET").unwrap_or_else(|| "fleet.yaml".into());
+    let checks = CheckArgs {
+        policy: env("ARGOCD_ENV_POLICY").map(Into::into),
+        schema_dir: None,
+    };
+    let kube_version = env("KUBE_VERSION");
+    let rendered = match render_checked(Path::new(&fleet), kube_version.as_deref(), &checks, None, color)? {
+        Ok(rendered) => rendered,
+        Err(outcome) => return Ok(outcome),
+    };
+    print_stream(&rendered.manifests)?;
+    let app = env("ARGOCD_APP_NAME").unwrap_or_else(|| "-".into());
+    writeln!(std::io::stderr(), "arcfleet: rendered {} objects from {fleet} for application {app}", rendered.files.len())?;
+    Ok(Outcome::Clean)
 }

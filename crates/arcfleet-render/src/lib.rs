@@ -47,6 +47,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 pub use credentials::{GITHUB_APP_KEYS, GITHUB_TOKEN_KEY, pull_secret_name};
 pub use object::Object;
 pub use output::{
+    Drift, compare_dir,
     GENERATED_MARKER, OutputError, WriteReport, generated_files, is_generated, write_dir,
 };
 

@@ -102,6 +102,46 @@ pub fn generated_files(dir: &Path) -> Result<BTreeSet<String>, OutputError> {
     Ok(found)
 }
 
+/// How a folder differs from what a render produces.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Drift {
+    /// Produced but absent (relative paths).
+    pub missing: Vec<String>,
+    /// Generated files on disk that are no longer produced.
+    pub stale: Vec<String>,
+    /// Present with other contents: (relative path, contents on disk).
+    pub changed: Vec<(String, String)>,
+}
+
+impl Drift {
+    /// Whether the folder is exactly what the render produces.
+    pub fn is_clean(&self) -> bool {
+        self.missing.is_empty() && self.stale.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// Compares `out` with `files` without writing anything.
+pub fn compare_dir(out: &Path, files: &[RenderedFile]) -> Result<Drift, OutputError> {
+    match fs::symlink_metadata(out) {
+        Ok(meta) if !meta.is_dir() => return Err(OutputError::NotADirectory(out.to_path_buf())),
+        _ => {}
+    }
+    let existing = generated_files(out)?;
+    let mut drift = Drift::default();
+    for file in files {
+        let target = out.join(&file.path);
+        match fs::read(&target) {
+            Ok(current) if current == file.contents.as_bytes() => {}
+            Ok(current) => drift.changed.push((file.path.clone(), String::from_utf8_lossy(&current).into_owned())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => drift.missing.push(file.path.clone()),
+            Err(e) => return Err(io_error(&target)(e)),
+        }
+    }
+    let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    drift.stale = existing.into_iter().filter(|p| !produced.contains(p.as_str())).collect();
+    Ok(drift)
+}
+
 /// Writes `files` under `out` and removes generated files that are no longer produced.
 ///
 /// Nothing is written when any target is a file arcfleet did not generate or a path goes
@@ -221,6 +261,19 @@ mod tests {
             "resources: []\n"
         );
         assert_eq!(fs::read_to_string(out.join("README.md")).unwrap(), "mine\n");
+    }
+
+    #[test]
+    fn compare_reports_missing_stale_and_changed_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        write_dir(out, &[file("a.yaml", "a: 1\n"), file("b.yaml", "b: 1\n"), file("c.yaml", "c: 1\n")]).unwrap();
+        assert!(compare_dir(out, &[file("a.yaml", "a: 1\n"), file("b.yaml", "b: 1\n"), file("c.yaml", "c: 1\n")]).unwrap().is_clean());
+        let drift = compare_dir(out, &[file("a.yaml", "a: 2\n"), file("b.yaml", "b: 1\n"), file("d.yaml", "d: 1\n")]).unwrap();
+        assert_eq!(drift.missing, vec!["d.yaml"]);
+        assert_eq!(drift.stale, vec!["c.yaml"]);
+        assert_eq!(drift.changed.len(), 1);
+        assert_eq!(drift.changed[0].0, "a.yaml");
     }
 
     #[test]
