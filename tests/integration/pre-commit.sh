@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # arcfleet's pre-commit hooks, run by the real pre-commit (from PyPI, in a throwaway virtualenv)
-# against a temporary repository: a clean repository passes, a version skew fails
-# arcfleet-validate with the rule's message, a stale generated file fails arcfleet-check.
+# against a temporary repository that uses this repository's hooks: a clean repository passes, a
+# version skew fails arcfleet-validate with the rule's message, a stale generated file fails
+# arcfleet-check.
+#
+# The hooks come from this repository's HEAD commit (as `pre-commit try-repo` would take them),
+# through a .pre-commit-config.yaml so that pre-commit builds arcfleet once and reuses its cache
+# for every case; try-repo would rebuild it from scratch for each run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
@@ -23,7 +28,21 @@ cargo run --quiet --manifest-path "$root/Cargo.toml" -- render fleet.yaml --out 
 git add -A
 git commit --quiet -m fixture
 
-run() { "$pre_commit" try-repo "$root" "$1" --all-files --verbose > "$work/out.txt" 2>&1; }
+rev="$(git -C "$root" rev-parse HEAD)"
+cat > .pre-commit-config.yaml <<CONFIG
+repos:
+  - repo: $root
+    rev: $rev
+    hooks:
+      - id: arcfleet-validate
+      - id: arcfleet-check
+CONFIG
+git add .pre-commit-config.yaml
+git commit --quiet -m "use arcfleet's hooks"
+# pre-commit builds arcfleet with `cargo install` (release profile): optimisation does not matter
+# for a test, build time does.
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256
+run() { "$pre_commit" run "$1" --all-files --verbose > "$work/out.txt" 2>&1; }
 expect() {
   local hook="$1" want="$2" needle="$3"
   if run "$hook"; then got=0; else got=1; fi
