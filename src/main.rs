@@ -29,7 +29,11 @@ impl Outcome {
             Outcome::Findings => 1,
             Outcome::Error => 2,
         };
-        if rank(other) > rank(self) { other } else { self }
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
     }
 
     fn exit_code(self) -> ExitCode {

@@ -38,7 +38,9 @@ pub fn fleets(dir: &Path) -> Result<Vec<FleetEntry>> {
         let file = crate::commands::read_source(&path)?;
         let docs = arcfleet_yaml::load(&file, &Default::default())
             .map_err(|e| located(&file, e.span, &e.message))?;
-        let Some(doc) = docs.first() else { bail!("{}: empty", path.display()) };
+        let Some(doc) = docs.first() else {
+            bail!("{}: empty", path.display())
+        };
         let project: Project = arcfleet_yaml::from_node(&doc.root).map_err(|e| {
             let hint = e.hint.map(|h| format!(" ({h})")).unwrap_or_default();
             located(&file, e.span, &format!("{}{hint}", e.message))
@@ -49,12 +51,19 @@ pub fn fleets(dir: &Path) -> Result<Vec<FleetEntry>> {
         return Ok(project.fleets);
     }
     if dir.join("fleet.yaml").is_file() {
-        return Ok(vec![FleetEntry { spec: "fleet.yaml".into(), out: "generated".into() }]);
+        return Ok(vec![FleetEntry {
+            spec: "fleet.yaml".into(),
+            out: "generated".into(),
+        }]);
     }
     bail!("no fleet given, and neither {PROJECT_FILE} nor fleet.yaml in the current directory")
 }
 
-fn located(file: &arcfleet_diag::SourceFile, span: arcfleet_diag::Span, message: &str) -> anyhow::Error {
+fn located(
+    file: &arcfleet_diag::SourceFile,
+    span: arcfleet_diag::Span,
+    message: &str,
+) -> anyhow::Error {
     let (line, col) = file.line_col(span.start);
     anyhow::anyhow!("{}:{line}:{col}: {message}", file.name())
 }

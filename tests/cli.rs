@@ -106,7 +106,26 @@ fn unreadable_yaml_and_io_problems_exit_2() {
         text(&file_as_out.stderr)
     );
 
-    assert_eq!(arcfleet(&["render"]).status.code(), Some(2));
+    // Without arguments render needs .arcfleet.yaml or fleet.yaml in the working directory.
+    let empty = tempfile::tempdir().unwrap();
+    let nothing = Command::new(env!("CARGO_BIN_EXE_arcfleet"))
+        .arg("render")
+        .current_dir(empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(
+        text(&nothing.stderr).contains("neither .arcfleet.yaml nor fleet.yaml"),
+        "{}",
+        text(&nothing.stderr)
+    );
+    assert_eq!(
+        arcfleet(&["render", "examples/single-repo/fleet.yaml"])
+            .status
+            .code(),
+        Some(2),
+        "needs --out or --stdout"
+    );
     assert_eq!(arcfleet(&["frobnicate"]).status.code(), Some(2));
 }
 

@@ -97,19 +97,34 @@ pub fn run(args: &RenderArgs, color: ColorChoice) -> Result<Outcome> {
         return Ok(outcome);
     };
     if args.stdout {
-        let rendered = match render_checked(fleet, args.kube_version.as_deref(), &args.checks, None, color)? {
+        let rendered = match render_checked(
+            fleet,
+            args.kube_version.as_deref(),
+            &args.checks,
+            None,
+            color,
+        )? {
             Ok(rendered) => rendered,
             Err(outcome) => return Ok(outcome),
         };
         print_stream(&rendered.manifests)?;
         return Ok(Outcome::Clean);
     }
-    let out = args.out.as_deref().context("--out or --stdout is required")?;
+    let out = args
+        .out
+        .as_deref()
+        .context("--out or --stdout is required")?;
     render_into(fleet, out, args, color)
 }
 
 fn render_into(fleet: &Path, out: &Path, args: &RenderArgs, color: ColorChoice) -> Result<Outcome> {
-    let rendered = match render_checked(fleet, args.kube_version.as_deref(), &args.checks, Some(out), color)? {
+    let rendered = match render_checked(
+        fleet,
+        args.kube_version.as_deref(),
+        &args.checks,
+        Some(out),
+        color,
+    )? {
         Ok(rendered) => rendered,
         Err(outcome) => return Ok(outcome),
     };
@@ -129,7 +144,10 @@ fn render_into(fleet: &Path, out: &Path, args: &RenderArgs, color: ColorChoice) 
 /// `arcfleet check`: is the committed output what the spec renders?
 pub fn check(args: &CheckCommandArgs, color: ColorChoice) -> Result<Outcome> {
     let entries = match (&args.fleet, &args.out) {
-        (Some(spec), Some(out)) => vec![crate::project::FleetEntry { spec: spec.clone(), out: out.clone() }],
+        (Some(spec), Some(out)) => vec![crate::project::FleetEntry {
+            spec: spec.clone(),
+            out: out.clone(),
+        }],
         _ => crate::project::fleets(Path::new("."))?,
     };
     let mut outcome = Outcome::Clean;
@@ -139,28 +157,59 @@ pub fn check(args: &CheckCommandArgs, color: ColorChoice) -> Result<Outcome> {
     Ok(outcome)
 }
 
-fn check_one(fleet: &Path, out_dir: &Path, args: &CheckCommandArgs, color: ColorChoice) -> Result<Outcome> {
-    let rendered = match render_checked(fleet, args.kube_version.as_deref(), &args.checks, Some(out_dir), color)? {
+fn check_one(
+    fleet: &Path,
+    out_dir: &Path,
+    args: &CheckCommandArgs,
+    color: ColorChoice,
+) -> Result<Outcome> {
+    let rendered = match render_checked(
+        fleet,
+        args.kube_version.as_deref(),
+        &args.checks,
+        Some(out_dir),
+        color,
+    )? {
         Ok(rendered) => rendered,
         Err(outcome) => return Ok(outcome),
     };
     let drift = arcfleet_render::compare_dir(out_dir, &rendered.files)?;
     if drift.is_clean() {
-        writeln!(std::io::stderr(), "{}: up to date ({} files)", out_dir.display(), rendered.files.len())?;
+        writeln!(
+            std::io::stderr(),
+            "{}: up to date ({} files)",
+            out_dir.display(),
+            rendered.files.len()
+        )?;
         return Ok(Outcome::Clean);
     }
     let mut out = std::io::stdout().lock();
     for (path, on_disk) in &drift.changed {
-        let expected = rendered.files.iter().find(|f| &f.path == path).map_or("", |f| f.contents.as_str());
+        let expected = rendered
+            .files
+            .iter()
+            .find(|f| &f.path == path)
+            .map_or("", |f| f.contents.as_str());
         let shown = out_dir.join(path).display().to_string();
         let diff = similar::TextDiff::from_lines(on_disk.as_str(), expected);
-        write!(out, "{}", diff.unified_diff().context_radius(3).header(&format!("{shown} (committed)"), &format!("{shown} (rendered)")))?;
+        write!(
+            out,
+            "{}",
+            diff.unified_diff().context_radius(3).header(
+                &format!("{shown} (committed)"),
+                &format!("{shown} (rendered)")
+            )
+        )?;
     }
     for path in &drift.missing {
         writeln!(out, "missing: {}", out_dir.join(path).display())?;
     }
     for path in &drift.stale {
-        writeln!(out, "stale: {} (no longer rendered)", out_dir.join(path).display())?;
+        writeln!(
+            out,
+            "stale: {} (no longer rendered)",
+            out_dir.join(path).display()
+        )?;
     }
     writeln!(
         std::io::stderr(),
@@ -186,12 +235,22 @@ pub fn generate(color: ColorChoice) -> Result<Outcome> {
         schema_dir: None,
     };
     let kube_version = env("KUBE_VERSION");
-    let rendered = match render_checked(Path::new(&fleet), kube_version.as_deref(), &checks, None, color)? {
+    let rendered = match render_checked(
+        Path::new(&fleet),
+        kube_version.as_deref(),
+        &checks,
+        None,
+        color,
+    )? {
         Ok(rendered) => rendered,
         Err(outcome) => return Ok(outcome),
     };
     print_stream(&rendered.manifests)?;
     let app = env("ARGOCD_APP_NAME").unwrap_or_else(|| "-".into());
-    writeln!(std::io::stderr(), "arcfleet: rendered {} objects from {fleet} for application {app}", rendered.files.len())?;
+    writeln!(
+        std::io::stderr(),
+        "arcfleet: rendered {} objects from {fleet} for application {app}",
+        rendered.files.len()
+    )?;
     Ok(Outcome::Clean)
 }

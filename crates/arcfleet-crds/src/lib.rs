@@ -21,9 +21,11 @@
 
 mod ars;
 mod external_secret;
+mod monitoring;
 
 pub use ars::*;
 pub use external_secret::*;
+pub use monitoring::*;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 

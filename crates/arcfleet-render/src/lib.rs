@@ -33,6 +33,7 @@
 mod build;
 mod controller;
 mod credentials;
+mod monitoring;
 mod object;
 mod output;
 mod scale_set;
@@ -47,8 +48,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 pub use credentials::{GITHUB_APP_KEYS, GITHUB_TOKEN_KEY, pull_secret_name};
 pub use object::Object;
 pub use output::{
-    Drift, compare_dir,
-    GENERATED_MARKER, OutputError, WriteReport, generated_files, is_generated, write_dir,
+    Drift, GENERATED_MARKER, OutputError, WriteReport, compare_dir, generated_files, is_generated,
+    write_dir,
 };
 
 /// Name of the ResourceQuota arcfleet writes into a namespace.
@@ -137,6 +138,9 @@ pub fn render(fleet: &Fleet) -> Result<Manifests, RenderError> {
                 ));
             }
         }
+    }
+    if let Some(monitoring) = &fleet.monitoring {
+        objects.extend(monitoring::objects(fleet, monitoring));
     }
     let common = build::map([
         ("app.kubernetes.io/managed-by", "arcfleet"),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use arcfleet_crds::{AutoscalingRunnerSet, ExternalSecret};
+use arcfleet_crds::{AutoscalingRunnerSet, ExternalSecret, PodMonitor, PrometheusRule};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, ResourceQuota, ServiceAccount};
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
@@ -37,6 +37,10 @@ pub enum Object {
     Deployment(Deployment),
     /// A runner scale set.
     AutoscalingRunnerSet(AutoscalingRunnerSet),
+    /// Scrape configuration for the controller or the listeners.
+    PodMonitor(PodMonitor),
+    /// The fleet's alerts.
+    PrometheusRule(PrometheusRule),
 }
 
 impl Object {
@@ -54,6 +58,8 @@ impl Object {
             Object::ConfigMap(_) => "ConfigMap",
             Object::Deployment(_) => "Deployment",
             Object::AutoscalingRunnerSet(_) => "AutoscalingRunnerSet",
+            Object::PodMonitor(_) => "PodMonitor",
+            Object::PrometheusRule(_) => "PrometheusRule",
         }
     }
 
@@ -71,6 +77,8 @@ impl Object {
             Object::ConfigMap(_) => 8,
             Object::Deployment(_) => 9,
             Object::AutoscalingRunnerSet(_) => 10,
+            Object::PodMonitor(_) => 11,
+            Object::PrometheusRule(_) => 12,
         }
     }
 
@@ -88,6 +96,8 @@ impl Object {
             Object::ConfigMap(o) => &o.metadata,
             Object::Deployment(o) => &o.metadata,
             Object::AutoscalingRunnerSet(o) => &o.metadata,
+            Object::PodMonitor(o) => &o.metadata,
+            Object::PrometheusRule(o) => &o.metadata,
         }
     }
 
@@ -104,6 +114,8 @@ impl Object {
             Object::ConfigMap(o) => &mut o.metadata,
             Object::Deployment(o) => &mut o.metadata,
             Object::AutoscalingRunnerSet(o) => &mut o.metadata,
+            Object::PodMonitor(o) => &mut o.metadata,
+            Object::PrometheusRule(o) => &mut o.metadata,
         }
     }
 
@@ -131,6 +143,8 @@ impl Object {
             Object::ConfigMap(o) => arcfleet_yaml::to_yaml(o),
             Object::Deployment(o) => arcfleet_yaml::to_yaml(o),
             Object::AutoscalingRunnerSet(o) => arcfleet_yaml::to_yaml(o),
+            Object::PodMonitor(o) => arcfleet_yaml::to_yaml(o),
+            Object::PrometheusRule(o) => arcfleet_yaml::to_yaml(o),
         }
     }
 
@@ -148,6 +162,8 @@ impl Object {
             Object::ConfigMap(o) => serde_json::to_value(o),
             Object::Deployment(o) => serde_json::to_value(o),
             Object::AutoscalingRunnerSet(o) => serde_json::to_value(o),
+            Object::PodMonitor(o) => serde_json::to_value(o),
+            Object::PrometheusRule(o) => serde_json::to_value(o),
         };
         value.unwrap_or_default()
     }

@@ -132,13 +132,19 @@ pub fn compare_dir(out: &Path, files: &[RenderedFile]) -> Result<Drift, OutputEr
         let target = out.join(&file.path);
         match fs::read(&target) {
             Ok(current) if current == file.contents.as_bytes() => {}
-            Ok(current) => drift.changed.push((file.path.clone(), String::from_utf8_lossy(&current).into_owned())),
+            Ok(current) => drift.changed.push((
+                file.path.clone(),
+                String::from_utf8_lossy(&current).into_owned(),
+            )),
             Err(e) if e.kind() == io::ErrorKind::NotFound => drift.missing.push(file.path.clone()),
             Err(e) => return Err(io_error(&target)(e)),
         }
     }
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    drift.stale = existing.into_iter().filter(|p| !produced.contains(p.as_str())).collect();
+    drift.stale = existing
+        .into_iter()
+        .filter(|p| !produced.contains(p.as_str()))
+        .collect();
     Ok(drift)
 }
 
@@ -267,9 +273,36 @@ mod tests {
     fn compare_reports_missing_stale_and_changed_files() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path();
-        write_dir(out, &[file("a.yaml", "a: 1\n"), file("b.yaml", "b: 1\n"), file("c.yaml", "c: 1\n")]).unwrap();
-        assert!(compare_dir(out, &[file("a.yaml", "a: 1\n"), file("b.yaml", "b: 1\n"), file("c.yaml", "c: 1\n")]).unwrap().is_clean());
-        let drift = compare_dir(out, &[file("a.yaml", "a: 2\n"), file("b.yaml", "b: 1\n"), file("d.yaml", "d: 1\n")]).unwrap();
+        write_dir(
+            out,
+            &[
+                file("a.yaml", "a: 1\n"),
+                file("b.yaml", "b: 1\n"),
+                file("c.yaml", "c: 1\n"),
+            ],
+        )
+        .unwrap();
+        assert!(
+            compare_dir(
+                out,
+                &[
+                    file("a.yaml", "a: 1\n"),
+                    file("b.yaml", "b: 1\n"),
+                    file("c.yaml", "c: 1\n")
+                ]
+            )
+            .unwrap()
+            .is_clean()
+        );
+        let drift = compare_dir(
+            out,
+            &[
+                file("a.yaml", "a: 2\n"),
+                file("b.yaml", "b: 1\n"),
+                file("d.yaml", "d: 1\n"),
+            ],
+        )
+        .unwrap();
         assert_eq!(drift.missing, vec!["d.yaml"]);
         assert_eq!(drift.stale, vec!["c.yaml"]);
         assert_eq!(drift.changed.len(), 1);

@@ -215,6 +215,10 @@ fn scale_set(
                 }),
             }),
             template: Some(runner_template(fleet, set, class, runner_sa)),
+            listener_metrics: fleet
+                .monitoring
+                .as_ref()
+                .map(|_| crate::monitoring::listener_metrics()),
             ..Default::default()
         },
     );

@@ -89,6 +89,7 @@ impl Checker<'_> {
         self.capacities(&sets);
         self.shared_secrets(&sets);
         let namespaces = self.namespaces(&sets, controller.as_ref());
+        self.monitoring();
         let source_name = std::path::Path::new(self.spec.file.name())
             .file_name()
             .map_or_else(
@@ -105,7 +106,53 @@ impl Checker<'_> {
             classes: doc.spec.runner_classes.clone(),
             sets,
             namespaces,
+            monitoring: doc.spec.monitoring.clone(),
         })
+    }
+
+    fn monitoring(&mut self) {
+        let spec = &self.spec.document.spec;
+        let Some(monitoring) = &spec.monitoring else {
+            return;
+        };
+        if spec.controller.metrics.is_none() {
+            self.key_error(
+                "/spec/monitoring",
+                "monitoring needs controller.metrics: without it the controller and listeners expose no metrics".into(),
+                Some("add controller.metrics: {port: 8080}".into()),
+            );
+        }
+        let a = &monitoring.alerts;
+        let durations = [
+            ("failedRunners/for", &a.failed_runners.for_),
+            ("saturated/for", &a.saturated.for_),
+            ("queueTime/window", &a.queue_time.window),
+            ("queueTime/for", &a.queue_time.for_),
+            ("targetDown/for", &a.target_down.for_),
+        ];
+        for (field, value) in durations {
+            if !is_prometheus_duration(value) {
+                self.error(
+                    &format!("/spec/monitoring/alerts/{field}"),
+                    format!("`{value}` is not a Prometheus duration such as 30s, 10m or 1h"),
+                    None,
+                );
+            }
+        }
+        if !(a.queue_time.quantile > 0.0 && a.queue_time.quantile < 1.0) {
+            self.error(
+                "/spec/monitoring/alerts/queueTime/quantile",
+                "quantile must be between 0 and 1 (exclusive)",
+                None,
+            );
+        }
+        if a.queue_time.threshold_seconds == 0 {
+            self.error(
+                "/spec/monitoring/alerts/queueTime/thresholdSeconds",
+                "thresholdSeconds must be at least 1",
+                None,
+            );
+        }
     }
 
     fn kubernetes_version(&mut self, options: &ResolveOptions) -> Option<KubeVersion> {
@@ -790,6 +837,29 @@ fn check_github_url(url: &str) -> Result<(), String> {
     }
 }
 
+/// Prometheus durations: one or more `<number><unit>` with units ms, s, m, h, d, w, y.
+fn is_prometheus_duration(text: &str) -> bool {
+    let mut rest = text;
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 {
+            return false;
+        }
+        rest = &rest[digits..];
+        let unit = ["ms", "s", "m", "h", "d", "w", "y"]
+            .into_iter()
+            .find(|u| rest.starts_with(u));
+        match unit {
+            Some(u) => rest = &rest[u.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 fn dns_label_message(what: &str, name: &str) -> String {
     format!(
         "{what} `{name}` must be a DNS-1123 label: lowercase letters, digits and `-`, at most 63 characters, starting and ending with a letter or digit"
@@ -811,6 +881,16 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prometheus_durations() {
+        for ok in ["5m", "1h30m", "90s", "500ms", "1d"] {
+            assert!(is_prometheus_duration(ok), "{ok}");
+        }
+        for bad in ["", "5", "m", "5 m", "1.5h", "5min"] {
+            assert!(!is_prometheus_duration(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn github_urls() {

@@ -31,6 +31,8 @@ pub struct Fleet {
     pub sets: Vec<ResolvedSet>,
     /// Every namespace the fleet uses (controller's and sets'), sorted by name.
     pub namespaces: Vec<ResolvedNamespace>,
+    /// Monitoring, when the spec asks for it.
+    pub monitoring: Option<crate::model::Monitoring>,
 }
 
 /// The controller with its parsed version.

@@ -58,6 +58,139 @@ pub struct FleetSpec {
     /// Per-namespace settings (quotas, labels). Several sets may share a namespace.
     #[serde(default)]
     pub namespaces: BTreeMap<String, NamespaceSettings>,
+    /// Prometheus Operator monitors and alerts for the fleet (needs `controller.metrics`).
+    #[serde(default)]
+    pub monitoring: Option<Monitoring>,
+}
+
+/// Monitoring of the fleet: PodMonitors for the controller and the listeners, and alerts.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Monitoring {
+    /// Labels on the PodMonitors and the PrometheusRule (what your Prometheus selects on, e.g.
+    /// `release: kube-prometheus-stack`).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Runbook base URL; each alert links `<runbookUrl>#<alert name in lowercase>`.
+    #[serde(default = "defaults::runbook_url")]
+    pub runbook_url: String,
+    /// Alert thresholds.
+    #[serde(default)]
+    pub alerts: Alerts,
+}
+
+/// Thresholds of the fleet's alerts.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Alerts {
+    /// Failed ephemeral runners present.
+    #[serde(default)]
+    pub failed_runners: FailedRunnersAlert,
+    /// Busy runners at maxRunners.
+    #[serde(default)]
+    pub saturated: SaturatedAlert,
+    /// Job queue time.
+    #[serde(default)]
+    pub queue_time: QueueTimeAlert,
+    /// Controller or listener target down.
+    #[serde(default)]
+    pub target_down: TargetDownAlert,
+}
+
+/// `ARCFailedEphemeralRunners`: failed runners keep their slot until removed.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FailedRunnersAlert {
+    /// How long failed runners must be present (one teardown race is benign).
+    #[serde(rename = "for", default = "defaults::ten_minutes")]
+    pub for_: String,
+    /// `severity` label.
+    #[serde(default = "defaults::warning")]
+    pub severity: String,
+}
+
+impl Default for FailedRunnersAlert {
+    fn default() -> Self {
+        FailedRunnersAlert {
+            for_: defaults::ten_minutes(),
+            severity: defaults::warning(),
+        }
+    }
+}
+
+/// `ARCScaleSetSaturated`: every runner busy at maxRunners.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SaturatedAlert {
+    /// How long the set must stay saturated.
+    #[serde(rename = "for", default = "defaults::fifteen_minutes")]
+    pub for_: String,
+    /// `severity` label.
+    #[serde(default = "defaults::warning")]
+    pub severity: String,
+}
+
+impl Default for SaturatedAlert {
+    fn default() -> Self {
+        SaturatedAlert {
+            for_: defaults::fifteen_minutes(),
+            severity: defaults::warning(),
+        }
+    }
+}
+
+/// `ARCJobQueueTimeHigh`: jobs wait too long for a runner.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct QueueTimeAlert {
+    /// Seconds a job may wait between assignment to the scale set and start on a runner.
+    #[serde(default = "defaults::sixty")]
+    pub threshold_seconds: u32,
+    /// Quantile of the queue time compared with the threshold.
+    #[serde(default = "defaults::quantile")]
+    pub quantile: f64,
+    /// Rate window.
+    #[serde(default = "defaults::ten_minutes")]
+    pub window: String,
+    /// How long the quantile must stay above the threshold.
+    #[serde(rename = "for", default = "defaults::five_minutes")]
+    pub for_: String,
+    /// `severity` label.
+    #[serde(default = "defaults::warning")]
+    pub severity: String,
+}
+
+impl Default for QueueTimeAlert {
+    fn default() -> Self {
+        QueueTimeAlert {
+            threshold_seconds: defaults::sixty(),
+            quantile: defaults::quantile(),
+            window: defaults::ten_minutes(),
+            for_: defaults::five_minutes(),
+            severity: defaults::warning(),
+        }
+    }
+}
+
+/// `ARCControllerDown` / `ARCListenerDown`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TargetDownAlert {
+    /// How long a target may be down.
+    #[serde(rename = "for", default = "defaults::five_minutes")]
+    pub for_: String,
+    /// `severity` label.
+    #[serde(default = "defaults::critical")]
+    pub severity: String,
+}
+
+impl Default for TargetDownAlert {
+    fn default() -> Self {
+        TargetDownAlert {
+            for_: defaults::five_minutes(),
+            severity: defaults::critical(),
+        }
+    }
 }
 
 /// The ARC controller Deployment and its RBAC.
@@ -561,5 +694,29 @@ mod defaults {
     }
     pub fn token() -> String {
         "token".into()
+    }
+    pub fn runbook_url() -> String {
+        "https://github.com/arcfleet/arcfleet/blob/main/docs/runbook.md".into()
+    }
+    pub fn five_minutes() -> String {
+        "5m".into()
+    }
+    pub fn ten_minutes() -> String {
+        "10m".into()
+    }
+    pub fn fifteen_minutes() -> String {
+        "15m".into()
+    }
+    pub fn warning() -> String {
+        "warning".into()
+    }
+    pub fn critical() -> String {
+        "critical".into()
+    }
+    pub fn sixty() -> u32 {
+        60
+    }
+    pub fn quantile() -> f64 {
+        0.9
     }
 }

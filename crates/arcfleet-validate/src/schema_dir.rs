@@ -35,6 +35,26 @@ impl std::fmt::Debug for SchemaStore {
     }
 }
 
+/// Removes `pattern`s with Go/RE2 inline flags (`(?i)`), which are not ECMA-262 regular
+/// expressions and make the meta-schema check reject the whole schema (Prometheus Operator's
+/// CRDs have one, on a Thanos-only field).
+fn drop_inline_flag_patterns(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            if map
+                .get("pattern")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|p| p.contains("(?"))
+            {
+                map.remove("pattern");
+            }
+            map.values_mut().for_each(drop_inline_flag_patterns);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_inline_flag_patterns),
+        _ => {}
+    }
+}
+
 /// One schema violation: where (JSON Pointer) and what.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
@@ -94,8 +114,9 @@ impl SchemaStore {
             message,
         };
         let text = std::fs::read_to_string(&path).map_err(|e| invalid(e.to_string()))?;
-        let schema: serde_json::Value =
+        let mut schema: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        drop_inline_flag_patterns(&mut schema);
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft4)
             .build(&schema)

@@ -36,7 +36,7 @@ fn fleet_spec(sets: usize) -> String {
     spec
 }
 
-fn corpus(files: usize, out: &PathBuf) -> Result<usize, String> {
+fn corpus(files: usize, out: &std::path::Path) -> Result<usize, String> {
     // About two files per set plus one per namespace.
     let sets = (files * SETS_PER_NAMESPACE / (2 * SETS_PER_NAMESPACE + 1)).max(1);
     let text = fleet_spec(sets);

@@ -19,6 +19,7 @@ mod github_secret_keys;
 mod image_pinning;
 mod kube_mode_wiring;
 mod manager_rbac;
+mod monitoring_coverage;
 mod name_limits;
 mod plaintext_secret;
 mod privileged_outside_dind;
@@ -202,6 +203,7 @@ pub(crate) fn all() -> &'static [&'static dyn Rule] {
         &plaintext_secret::PlaintextSecret,
         &image_pinning::ImagePinning,
         &yaml_ambiguous_scalar::YamlAmbiguousScalar,
+        &monitoring_coverage::MonitoringCoverage,
     ]
 }
 

@@ -1,0 +1,228 @@
+use std::collections::BTreeMap;
+
+use arcfleet_yaml::Node;
+
+use crate::index::{Object, ScaleSet};
+
+use super::{Context, Findings, Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// When the input has Prometheus Operator monitors, every scale set's listener is scraped by
+    /// one of them.
+    ///
+    /// Queue time, saturation and listener-down alerts read the listener's metrics. A listener
+    /// that no PodMonitor (or ServiceMonitor through a Service) selects — a label selector
+    /// written for another chart, a monitor in the wrong namespace — leaves its scale set
+    /// silently unwatched: the alerts can never fire for it. Listener pods run in the
+    /// controller's namespace and carry `app.kubernetes.io/component: runner-scale-set-listener`,
+    /// `actions.github.com/scale-set-name` and `actions.github.com/scale-set-namespace`, plus the
+    /// scale set's own labels. A controller started with `--listener-metrics-addr=0` publishes
+    /// no listener metrics at all.
+    MonitoringCoverage, id: "monitoring-coverage", severity: Warning,
+    summary: "with monitors present, every scale set's listener is selected by one"
+}
+
+impl Rule for MonitoringCoverage {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
+        let pod_monitors: Vec<&Object<'_>> = cx.index.of_kind("PodMonitor").collect();
+        let service_monitors: Vec<&Object<'_>> = cx.index.of_kind("ServiceMonitor").collect();
+        if pod_monitors.is_empty() && service_monitors.is_empty() {
+            return;
+        }
+        for controller in &cx.controllers {
+            if let Some((_, node)) = controller
+                .container
+                .args()
+                .into_iter()
+                .find(|(a, _)| *a == "--listener-metrics-addr=0")
+            {
+                out.at_rule_level(&controller.object, node.span, "listener metrics are off (--listener-metrics-addr=0), so no monitor can scrape the listeners")
+                    .hint("set --listener-metrics-addr=:8080 (controller.metrics in the fleet spec)");
+            }
+        }
+        let namespaces: Vec<&str> = cx.controllers.iter().map(|c| c.namespace()).collect();
+        for set in &cx.scale_sets {
+            let labels = listener_labels(set);
+            let covered = namespaces.iter().any(|ns| {
+                pod_monitors.iter().any(|m| {
+                    watches(m, ns) && selects(m.spec().and_then(|s| s.get("selector")), &labels)
+                }) || service_monitors.iter().any(|m| {
+                    watches(m, ns)
+                        && cx.index.in_namespace("Service", ns).any(|svc| {
+                            service_selects(svc, &labels)
+                                && selects(
+                                    m.spec().and_then(|s| s.get("selector")),
+                                    &object_labels(svc),
+                                )
+                        })
+                })
+            });
+            if !covered && !namespaces.is_empty() {
+                out.at_rule_level(&set.object, set.object.name_span(), format!("no PodMonitor or ServiceMonitor scrapes the listener of `{}`: its alerts can never fire", set.object.name))
+                    .hint("select `app.kubernetes.io/component: runner-scale-set-listener` in the controller's namespace");
+            }
+        }
+    }
+}
+
+fn object_labels<'a>(object: &Object<'a>) -> BTreeMap<&'a str, &'a str> {
+    object
+        .root
+        .path(&["metadata", "labels"])
+        .and_then(Node::as_mapping)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| Some((e.key.scalar_text()?, e.value.scalar_text()?)))
+        .collect()
+}
+
+/// The labels ARC gives a scale set's listener pod.
+fn listener_labels<'a>(set: &ScaleSet<'a>) -> BTreeMap<&'a str, &'a str> {
+    let mut labels = object_labels(&set.object);
+    labels.insert("app.kubernetes.io/component", "runner-scale-set-listener");
+    labels.insert("app.kubernetes.io/part-of", "gha-runner-scale-set");
+    labels.insert("actions.github.com/scale-set-name", set.object.name);
+    labels.insert("actions.github.com/scale-set-namespace", set.namespace());
+    labels
+}
+
+/// Whether a monitor looks at namespace `ns` (its own, unless `namespaceSelector` says otherwise).
+fn watches(monitor: &Object<'_>, ns: &str) -> bool {
+    match monitor.spec().and_then(|s| s.get("namespaceSelector")) {
+        Some(sel) if sel.get("any").and_then(Node::as_bool) == Some(true) => true,
+        Some(sel) if sel.get("matchNames").is_some() => sel
+            .get("matchNames")
+            .and_then(Node::as_sequence)
+            .unwrap_or_default()
+            .iter()
+            .any(|n| n.scalar_text() == Some(ns)),
+        _ => monitor.namespace.is_none_or(|own| own == ns),
+    }
+}
+
+/// A Kubernetes label selector (`matchLabels` and `matchExpressions`) against `labels`.
+fn selects(selector: Option<&Node>, labels: &BTreeMap<&str, &str>) -> bool {
+    let Some(selector) = selector else {
+        return false;
+    };
+    let match_labels = selector
+        .get("matchLabels")
+        .and_then(Node::as_mapping)
+        .unwrap_or_default();
+    let labels_ok = match_labels
+        .iter()
+        .all(|e| e.key.scalar_text().and_then(|k| labels.get(k)).copied() == e.value.scalar_text());
+    let expressions_ok = selector
+        .get("matchExpressions")
+        .and_then(Node::as_sequence)
+        .unwrap_or_default()
+        .iter()
+        .all(|expr| {
+            let key = expr
+                .get("key")
+                .and_then(Node::scalar_text)
+                .unwrap_or_default();
+            let values: Vec<&str> = expr
+                .get("values")
+                .and_then(Node::as_sequence)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Node::scalar_text)
+                .collect();
+            let value = labels.get(key);
+            match expr
+                .get("operator")
+                .and_then(Node::scalar_text)
+                .unwrap_or_default()
+            {
+                "In" => value.is_some_and(|v| values.contains(v)),
+                "NotIn" => value.is_none_or(|v| !values.contains(v)),
+                "Exists" => value.is_some(),
+                "DoesNotExist" => value.is_none(),
+                _ => false,
+            }
+        });
+    labels_ok && expressions_ok
+}
+
+/// Whether a Service's (map) selector picks pods with `labels`.
+fn service_selects(service: &Object<'_>, labels: &BTreeMap<&str, &str>) -> bool {
+    let selector = service
+        .root
+        .path(&["spec", "selector"])
+        .and_then(Node::as_mapping)
+        .unwrap_or_default();
+    !selector.is_empty()
+        && selector.iter().all(|e| {
+            e.key.scalar_text().and_then(|k| labels.get(k)).copied() == e.value.scalar_text()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{GOOD_DIND, run};
+
+    const POD_MONITOR: &str = "---\napiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata:\n  name: listeners\n  namespace: arc-systems\nspec:\n  selector:\n    matchLabels:\n      app.kubernetes.io/component: runner-scale-set-listener\n  podMetricsEndpoints:\n  - portNumber: 8080\n";
+
+    #[test]
+    fn quiet_without_monitors_and_with_a_covering_one() {
+        assert!(run("monitoring-coverage", &[("a.yaml", GOOD_DIND)]).is_empty());
+        let metrics_on =
+            GOOD_DIND.replace("--listener-metrics-addr=0", "--listener-metrics-addr=:8080");
+        assert!(
+            run(
+                "monitoring-coverage",
+                &[("a.yaml", &metrics_on), ("m.yaml", POD_MONITOR)]
+            )
+            .is_empty()
+        );
+        let by_expression = POD_MONITOR.replace(
+            "    matchLabels:\n      app.kubernetes.io/component: runner-scale-set-listener\n",
+            "    matchExpressions:\n    - {key: actions.github.com/scale-set-name, operator: In, values: [dind-runners, tls-runners]}\n",
+        );
+        assert!(
+            run(
+                "monitoring-coverage",
+                &[("a.yaml", &metrics_on), ("m.yaml", &by_expression)]
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn warns_on_uncovered_sets_and_listener_metrics_off() {
+        let metrics_on =
+            GOOD_DIND.replace("--listener-metrics-addr=0", "--listener-metrics-addr=:8080");
+        let wrong = POD_MONITOR.replace("runner-scale-set-listener", "listener");
+        let found = run(
+            "monitoring-coverage",
+            &[("a.yaml", &metrics_on), ("m.yaml", &wrong)],
+        );
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(
+            found[0].contains(
+                ": warning: no PodMonitor or ServiceMonitor scrapes the listener of `dind-runners`"
+            ),
+            "{found:#?}"
+        );
+        let elsewhere = POD_MONITOR.replace("namespace: arc-systems", "namespace: monitoring");
+        assert_eq!(
+            run(
+                "monitoring-coverage",
+                &[("a.yaml", &metrics_on), ("m.yaml", &elsewhere)]
+            )
+            .len(),
+            2
+        );
+        let off = run(
+            "monitoring-coverage",
+            &[("a.yaml", GOOD_DIND), ("m.yaml", POD_MONITOR)],
+        );
+        assert_eq!(off.len(), 1, "{off:#?}");
+        assert!(off[0].contains("listener metrics are off"));
+    }
+}
