@@ -81,11 +81,21 @@ fn as_sources(files: &[RenderedFile], out: Option<&Path>) -> Vec<Arc<SourceFile>
         .collect()
 }
 
-/// Prints the whole stream at once: a failure must leave stdout empty, never a partial stream.
-fn print_stream(manifests: &Manifests) -> Result<()> {
-    let stream = manifests.stream()?;
+/// Renders and prints the whole stream at once (a failure must leave stdout empty, never a
+/// partial stream); also returns how many objects were printed.
+fn render_to_stdout(
+    fleet: &Path,
+    kube_version: Option<&str>,
+    checks: &CheckArgs,
+    color: ColorChoice,
+) -> Result<(Outcome, usize)> {
+    let rendered = match render_checked(fleet, kube_version, checks, None, color)? {
+        Ok(rendered) => rendered,
+        Err(outcome) => return Ok((outcome, 0)),
+    };
+    let stream = rendered.manifests.stream()?;
     std::io::stdout().lock().write_all(stream.as_bytes())?;
-    Ok(())
+    Ok((Outcome::Clean, rendered.files.len()))
 }
 
 pub fn run(args: &RenderArgs, color: ColorChoice) -> Result<Outcome> {
@@ -97,18 +107,8 @@ pub fn run(args: &RenderArgs, color: ColorChoice) -> Result<Outcome> {
         return Ok(outcome);
     };
     if args.stdout {
-        let rendered = match render_checked(
-            fleet,
-            args.kube_version.as_deref(),
-            &args.checks,
-            None,
-            color,
-        )? {
-            Ok(rendered) => rendered,
-            Err(outcome) => return Ok(outcome),
-        };
-        print_stream(&rendered.manifests)?;
-        return Ok(Outcome::Clean);
+        return render_to_stdout(fleet, args.kube_version.as_deref(), &args.checks, color)
+            .map(|(outcome, _)| outcome);
     }
     let out = args
         .out
@@ -235,22 +235,15 @@ pub fn generate(color: ColorChoice) -> Result<Outcome> {
         schema_dir: None,
     };
     let kube_version = env("KUBE_VERSION");
-    let rendered = match render_checked(
-        Path::new(&fleet),
-        kube_version.as_deref(),
-        &checks,
-        None,
-        color,
-    )? {
-        Ok(rendered) => rendered,
-        Err(outcome) => return Ok(outcome),
-    };
-    print_stream(&rendered.manifests)?;
+    let (outcome, objects) =
+        render_to_stdout(Path::new(&fleet), kube_version.as_deref(), &checks, color)?;
+    if outcome != Outcome::Clean {
+        return Ok(outcome);
+    }
     let app = env("ARGOCD_APP_NAME").unwrap_or_else(|| "-".into());
     writeln!(
         std::io::stderr(),
-        "arcfleet: rendered {} objects from {fleet} for application {app}",
-        rendered.files.len()
+        "arcfleet: rendered {objects} objects from {fleet} for application {app}"
     )?;
     Ok(Outcome::Clean)
 }

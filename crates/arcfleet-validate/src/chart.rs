@@ -615,37 +615,11 @@ fn scale_set(release: &Release<'_>, controller_sa: Option<&(Node, Node)>) -> Vec
         anchor,
     ));
     if let Some((sa, sa_ns)) = controller {
-        out.push(object(
-            "rbac.authorization.k8s.io/v1",
-            "RoleBinding",
+        out.push(role_binding(
             rbac_meta(&manager),
-            vec![
-                (
-                    "roleRef",
-                    map(
-                        anchor,
-                        vec![
-                            ("apiGroup", s("rbac.authorization.k8s.io", anchor)),
-                            ("kind", s("Role", anchor)),
-                            ("name", manager.clone()),
-                        ],
-                    ),
-                ),
-                (
-                    "subjects",
-                    seq(
-                        anchor,
-                        vec![map(
-                            anchor,
-                            vec![
-                                ("kind", s("ServiceAccount", anchor)),
-                                ("name", sa),
-                                ("namespace", sa_ns),
-                            ],
-                        )],
-                    ),
-                ),
-            ],
+            &manager,
+            sa,
+            sa_ns,
             anchor,
         ));
     }
@@ -682,41 +656,42 @@ fn scale_set(release: &Release<'_>, controller_sa: Option<&(Node, Node)>) -> Vec
             anchor,
         ));
         let ns_node = namespace.clone().unwrap_or_else(|| s("default", anchor));
-        out.push(object(
-            "rbac.authorization.k8s.io/v1",
-            "RoleBinding",
+        out.push(role_binding(
             rbac_meta(&runner_sa),
-            vec![
-                (
-                    "roleRef",
-                    map(
-                        anchor,
-                        vec![
-                            ("apiGroup", s("rbac.authorization.k8s.io", anchor)),
-                            ("kind", s("Role", anchor)),
-                            ("name", runner_sa.clone()),
-                        ],
-                    ),
-                ),
-                (
-                    "subjects",
-                    seq(
-                        anchor,
-                        vec![map(
-                            anchor,
-                            vec![
-                                ("kind", s("ServiceAccount", anchor)),
-                                ("name", runner_sa.clone()),
-                                ("namespace", ns_node),
-                            ],
-                        )],
-                    ),
-                ),
-            ],
+            &runner_sa,
+            runner_sa.clone(),
+            ns_node,
             anchor,
         ));
     }
     out
+}
+
+/// A RoleBinding of Role `role` to ServiceAccount `sa_ns`/`sa`.
+fn role_binding(metadata: Node, role: &Node, sa: Node, sa_ns: Node, at: Span) -> Node {
+    let role_ref = map(
+        at,
+        vec![
+            ("apiGroup", s("rbac.authorization.k8s.io", at)),
+            ("kind", s("Role", at)),
+            ("name", role.clone()),
+        ],
+    );
+    let subject = map(
+        at,
+        vec![
+            ("kind", s("ServiceAccount", at)),
+            ("name", sa),
+            ("namespace", sa_ns),
+        ],
+    );
+    object(
+        "rbac.authorization.k8s.io/v1",
+        "RoleBinding",
+        metadata,
+        vec![("roleRef", role_ref), ("subjects", seq(at, vec![subject]))],
+        at,
+    )
 }
 
 /// The runner pod template the chart renders for `mode`.

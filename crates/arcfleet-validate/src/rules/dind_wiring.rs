@@ -138,16 +138,13 @@ fn check_set(set: &ScaleSet<'_>, out: &mut Findings) {
     let host = runner.env_value("DOCKER_HOST").unwrap_or_default();
     let span = host_env.get("value").map_or(host_env.span, |v| v.span);
     let listen = listen(dind);
+    let mismatch = format!(
+        "DOCKER_HOST is `{host}` but dind listens on {}",
+        listen.hosts.join(", ")
+    );
     if let Some(socket) = host.strip_prefix("unix://") {
         if !listen.hosts.iter().any(|h| h == host) {
-            out.at_rule_level(
-                &set.object,
-                span,
-                format!(
-                    "DOCKER_HOST is `{host}` but dind listens on {}",
-                    listen.hosts.join(", ")
-                ),
-            );
+            out.at_rule_level(&set.object, span, mismatch);
             return;
         }
         let shared = runner
@@ -161,14 +158,7 @@ fn check_set(set: &ScaleSet<'_>, out: &mut Findings) {
         let local = host.contains("localhost") || host.contains("127.0.0.1");
         let listening = listen.hosts.iter().any(|h| tcp_port(h) == Some(port));
         if !local || !listening {
-            out.at_rule_level(
-                &set.object,
-                span,
-                format!(
-                    "DOCKER_HOST is `{host}` but dind listens on {}",
-                    listen.hosts.join(", ")
-                ),
-            );
+            out.at_rule_level(&set.object, span, mismatch);
             return;
         }
         if let Some(cert_dir) = &listen.tls_cert_dir {
