@@ -4,9 +4,9 @@
 # version skew fails arcfleet-validate with the rule's message, a stale generated file fails
 # arcfleet-check.
 #
-# The hooks come from this repository's HEAD commit (as `pre-commit try-repo` would take them),
-# through a .pre-commit-config.yaml so that pre-commit builds arcfleet once and reuses its cache
-# for every case; try-repo would rebuild it from scratch for each run.
+# `pre-commit try-repo` runs the clean case; the other cases use the hooks of this repository's
+# HEAD commit through a .pre-commit-config.yaml, so that pre-commit builds arcfleet once more and
+# reuses its cache for all of them (try-repo builds from scratch on every call).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
@@ -28,6 +28,18 @@ cargo run --quiet --manifest-path "$root/Cargo.toml" -- render fleet.yaml --out 
 git add -A
 git commit --quiet -m fixture
 
+# pre-commit builds arcfleet with `cargo install` (release profile): optimisation does not matter
+# for a test, build time does.
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256
+
+"$pre_commit" try-repo "$root" arcfleet-validate --all-files --verbose > "$work/out.txt" 2>&1 || {
+  echo "pre-commit try-repo arcfleet-validate failed on a clean repository:" >&2
+  cat "$work/out.txt" >&2
+  exit 1
+}
+grep -q "0 error(s)" "$work/out.txt"
+echo "ok: pre-commit try-repo arcfleet-validate passes a clean repository"
+
 rev="$(git -C "$root" rev-parse HEAD)"
 cat > .pre-commit-config.yaml <<CONFIG
 repos:
@@ -39,9 +51,6 @@ repos:
 CONFIG
 git add .pre-commit-config.yaml
 git commit --quiet -m "use arcfleet's hooks"
-# pre-commit builds arcfleet with `cargo install` (release profile): optimisation does not matter
-# for a test, build time does.
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256
 run() { "$pre_commit" run "$1" --all-files --verbose > "$work/out.txt" 2>&1; }
 expect() {
   local hook="$1" want="$2" needle="$3"
