@@ -332,6 +332,31 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_writes_never_leave_a_mix() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().to_path_buf();
+        let set = |tag: &str| -> Vec<RenderedFile> {
+            (0..60)
+                .map(|i| file(&format!("ns{}/f{i}.yaml", i % 3), &format!("from: {tag}\n")))
+                .collect()
+        };
+        for _ in 0..5 {
+            let (a, b) = (set("a"), set("b"));
+            let (out_a, out_b) = (out.clone(), out.clone());
+            let ta = std::thread::spawn(move || write_dir(&out_a, &a).map(|_| ()));
+            let tb = std::thread::spawn(move || write_dir(&out_b, &b).map(|_| ()));
+            ta.join().unwrap().unwrap();
+            tb.join().unwrap().unwrap();
+            let contents: BTreeSet<String> = generated_files(&out)
+                .unwrap()
+                .iter()
+                .map(|p| fs::read_to_string(out.join(p)).unwrap())
+                .collect();
+            assert_eq!(contents.len(), 1, "a mix of both renders: {contents:?}");
+        }
+    }
+
+    #[test]
     fn refuses_symlinks_and_files_as_out() {
         let dir = tempfile::tempdir().unwrap();
         let elsewhere = tempfile::tempdir().unwrap();
