@@ -1,0 +1,129 @@
+//! Broken and hostile input gets a clear error with file:line:col (exit 2) or ordinary findings,
+//! never a panic (exit 101) and never a hang. The corpus is `tests/fixtures/hostile/`.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// (fixture, exit code, expected `rule line:col message` fragment; empty when clean).
+const CASES: &[(&str, i32, &str)] = &[
+    (
+        "unclosed-quote.yaml",
+        2,
+        "yaml-syntax 4:9 invalid YAML: while scanning a quoted scalar",
+    ),
+    ("bad-indentation.yaml", 2, "yaml-syntax 5:2 invalid YAML"),
+    (
+        "tabs.yaml",
+        2,
+        "yaml-syntax 4:2 invalid YAML: tabs disallowed",
+    ),
+    (
+        "duplicate-keys.yaml",
+        2,
+        "yaml-syntax 5:3 duplicate key `name` (first defined on line 4)",
+    ),
+    ("invalid-utf8.yaml", 2, "yaml-syntax 4:12 not UTF-8 text"),
+    ("binary.yaml", 2, "yaml-syntax 1:1 not UTF-8 text"),
+    (
+        "alias-bomb.yaml",
+        2,
+        "yaml-syntax 6:10 alias expansion exceeds 100000 nodes",
+    ),
+    (
+        "merge-key-loop.yaml",
+        2,
+        "yaml-syntax 3:7 alias refers to an anchor that is not defined before it",
+    ),
+    ("deep-nesting.yaml", 2, "yaml-syntax 1:259 nesting too deep"),
+    // Readable input: positions stay right with a BOM and CRLF line ends.
+    ("bom.yaml", 0, ""),
+    (
+        "crlf.yaml",
+        1,
+        "schema 6:9 data.mode: invalid type: integer `493`, expected a string",
+    ),
+    ("empty.yaml", 0, ""),
+    ("null-documents.yaml", 0, ""),
+    ("list-document.yaml", 0, ""),
+    ("scalar-document.yaml", 0, ""),
+    ("input.json", 0, ""),
+    // A directory named like a file is walked.
+    ("dir.yaml", 0, ""),
+];
+
+#[test]
+fn every_hostile_input_gets_a_located_error_or_findings() {
+    let dir = common::root().join("tests/fixtures/hostile");
+    for (fixture, code, expected) in CASES {
+        let start = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_arcfleet"))
+            .args(["validate", "--format", "json"])
+            .arg(dir.join(fixture))
+            .output()
+            .unwrap();
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{fixture} took {:?}",
+            start.elapsed()
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(*code),
+            "{fixture}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+        let findings: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}:{} {}",
+                    f["rule"].as_str().unwrap(),
+                    f["line"],
+                    f["column"],
+                    f["message"].as_str().unwrap()
+                )
+            })
+            .collect();
+        if expected.is_empty() {
+            assert!(findings.is_empty(), "{fixture}: {findings:#?}");
+        } else {
+            assert!(
+                findings.iter().any(|f| f.starts_with(expected)),
+                "{fixture}: expected `{expected}` in {findings:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn paths_that_do_not_exist_or_loop_are_handled() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    std::fs::write(
+        dir.path().join("ns.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_arcfleet"))
+        .args(["validate"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a symlink loop is not followed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let missing = Command::new(env!("CARGO_BIN_EXE_arcfleet"))
+        .args(["validate", "/no/such/path"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+}
