@@ -127,3 +127,34 @@ fn paths_that_do_not_exist_or_loop_are_handled() {
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// Nothing arcfleet prints contains a secret value it read, in any format.
+#[test]
+fn secret_values_are_never_printed() {
+    let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: github-token\n  namespace: ci\nstringData:\n  github_token: 0123456789\n  github_app_private_key: yes\ndata:\n  token: 987654321\n";
+    let values = ["0123456789", "123456789", "987654321"];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secret.yaml");
+    std::fs::write(&path, secret).unwrap();
+    for format in ["human", "json", "sarif", "junit", "github"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_arcfleet"))
+            .args(["validate", "--format", format])
+            .arg(&path)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(printed.contains("plaintext-secret"), "{format}: {printed}");
+        for value in values {
+            assert!(
+                !printed.contains(value),
+                "{format} prints the secret value {value}:\n{printed}"
+            );
+        }
+    }
+}

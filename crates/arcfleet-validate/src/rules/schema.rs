@@ -173,7 +173,24 @@ fn check<T: DeserializeOwned>(object: &Object<'_>) -> Vec<Problem> {
         } else {
             format!("{at}: ")
         };
-        problems.push((span, format!("{at}{}", err.inner()), None));
+        // Serde's message quotes the value, and the value's line would be shown: never for a
+        // Secret's; point at its `data:`/`stringData:` line instead.
+        let (span, message) = if object.kind == "Secret" {
+            let field = pointer
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or_default();
+            (
+                object.root.key_span(field),
+                format!(
+                    "{at}wrong type (the value is secret and not shown); Secret data values are strings"
+                ),
+            )
+        } else {
+            (span, format!("{at}{}", err.inner()))
+        };
+        problems.push((span, message, None));
     }
     problems
 }

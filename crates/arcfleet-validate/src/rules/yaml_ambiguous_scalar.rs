@@ -24,6 +24,21 @@ impl Rule for YamlAmbiguousScalar {
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
         for object in cx.index.objects() {
+            if object.kind == "Secret" {
+                // Secret values are never echoed: point at the `stringData:` line, not the value's.
+                for entry in object
+                    .root
+                    .get("stringData")
+                    .and_then(Node::as_mapping)
+                    .unwrap_or_default()
+                {
+                    if reading(&entry.value).is_some() {
+                        let key = entry.key.scalar_text().unwrap_or_default();
+                        out.at_rule_level(object, object.root.key_span("stringData"), format!("stringData `{key}` is unquoted and Kubernetes does not read it as a string (the value is secret and not shown)"))
+                            .hint("quote the value");
+                    }
+                }
+            }
             let mut check = |node: &Node, what: &str| report(object, node, what, out);
             for field in ["labels", "annotations"] {
                 map_values(object.root.path(&["metadata", field]), &mut |n| {
@@ -32,11 +47,6 @@ impl Rule for YamlAmbiguousScalar {
             }
             if object.kind == "ConfigMap" {
                 map_values(object.root.get("data"), &mut |n| check(n, "ConfigMap data"));
-            }
-            if object.kind == "Secret" {
-                map_values(object.root.get("stringData"), &mut |n| {
-                    check(n, "stringData")
-                });
             }
             let pod_spec = match object.kind {
                 "Deployment" | "AutoscalingRunnerSet" | "StatefulSet" | "DaemonSet" | "Job" => {
@@ -75,30 +85,33 @@ fn map_values(node: Option<&Node>, f: &mut dyn FnMut(&Node)) {
     }
 }
 
-fn report(object: &Object<'_>, node: &Node, what: &str, out: &mut Findings) {
+/// How Kubernetes reads `node` when that is not the string it looks like.
+fn reading(node: &Node) -> Option<String> {
     let NodeValue::Scalar(scalar) = &node.value else {
-        return;
+        return None;
     };
     if scalar.style != ScalarStyle::Plain || scalar.tag.is_some() {
-        return;
+        return None;
     }
-    let reading = match scalar.resolve() {
-        Resolved::Str(_) | Resolved::Null => return,
-        Resolved::Bool(b) => format!("the boolean {b}"),
-        Resolved::Int(i) if i.to_string() != scalar.text => format!("the number {i}"),
-        Resolved::Float(f) if f.to_string() != scalar.text => format!("the number {f}"),
+    match scalar.resolve() {
+        Resolved::Bool(b) => Some(format!("the boolean {b}")),
+        Resolved::Int(i) if i.to_string() != scalar.text => Some(format!("the number {i}")),
+        Resolved::Float(f) if f.to_string() != scalar.text => Some(format!("the number {f}")),
         // Plain numbers that read back as written (`3`, `0.5`) are unambiguous.
-        _ => return,
+        _ => None,
+    }
+}
+
+fn report(object: &Object<'_>, node: &Node, what: &str, out: &mut Findings) {
+    let (Some(reading), Some(text)) = (reading(node), node.scalar_text()) else {
+        return;
     };
     out.at_rule_level(
         object,
         node.span,
-        format!(
-            "{what} `{}` is read by Kubernetes as {reading}, not the string `{}`",
-            scalar.text, scalar.text
-        ),
+        format!("{what} `{text}` is read by Kubernetes as {reading}, not the string `{text}`"),
     )
-    .hint(format!("quote it: \"{}\"", scalar.text));
+    .hint(format!("quote it: \"{text}\""));
 }
 
 #[cfg(test)]
