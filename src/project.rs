@@ -64,6 +64,6 @@ fn located(
     span: arcfleet_diag::Span,
     message: &str,
 ) -> anyhow::Error {
-    let (line, col) = file.line_col(span.start);
+    let (line, col) = file.line_col(span.start());
     anyhow::anyhow!("{}:{line}:{col}: {message}", file.name())
 }

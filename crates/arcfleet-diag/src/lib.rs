@@ -11,33 +11,56 @@
 //! let file = Arc::new(SourceFile::new("fleet.yaml", "spec:\n  maxRunners: -1\n"));
 //! let diag = Diagnostic::new(file.clone(), Span::new(20, 22), "runner-bounds", Severity::Error,
 //!     "maxRunners must be at least 0");
-//! assert_eq!(file.line_col(diag.span.start), (2, 15));
+//! assert_eq!(file.line_col(diag.span.start()), (2, 15));
 //! ```
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 /// A half-open byte range `start..end` into a [`SourceFile`]'s text.
+///
+/// Offsets are stored as `u32` because every YAML node carries a span and half the size counts
+/// when a run holds millions of them; readers refuse files of [`Span::MAX_OFFSET`] bytes or more.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
-    /// First byte of the range.
-    pub start: usize,
-    /// One past the last byte of the range.
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
+    /// The largest offset a span can hold; longer texts are clamped to it.
+    pub const MAX_OFFSET: usize = u32::MAX as usize;
+
     /// A span from `start` to `end` (bytes); `end` is clamped to be at least `start`.
-    pub fn new(start: usize, end: usize) -> Self {
+    pub const fn new(start: usize, end: usize) -> Self {
+        const fn clamp(offset: usize) -> u32 {
+            if offset > Span::MAX_OFFSET {
+                u32::MAX
+            } else {
+                offset as u32
+            }
+        }
+        let start = clamp(start);
+        let end = clamp(end);
         Span {
             start,
-            end: end.max(start),
+            end: if end < start { start } else { end },
         }
     }
 
     /// An empty span at `offset`.
-    pub fn point(offset: usize) -> Self {
+    pub const fn point(offset: usize) -> Self {
         Span::new(offset, offset)
+    }
+
+    /// First byte of the range.
+    pub const fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// One past the last byte of the range.
+    pub const fn end(self) -> usize {
+        self.end as usize
     }
 }
 
@@ -223,12 +246,17 @@ impl Diagnostic {
 
     /// 1-based line and column of the start of the span.
     pub fn line_col(&self) -> (usize, usize) {
-        self.file.line_col(self.span.start)
+        self.file.line_col(self.span.start())
     }
 
     /// A stable ordering key: file, position, rule, message.
     pub fn sort_key(&self) -> (&str, usize, &'static str, &str) {
-        (self.file.name(), self.span.start, self.rule, &self.message)
+        (
+            self.file.name(),
+            self.span.start(),
+            self.rule,
+            &self.message,
+        )
     }
 }
 

@@ -18,10 +18,10 @@ pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
         let (line, _) = diag.line_col();
         let text = diag.file.line_text(line);
         let line_start = diag.file.line_start(line);
-        let start = diag.span.start.saturating_sub(line_start).min(text.len());
+        let start = diag.span.start().saturating_sub(line_start).min(text.len());
         let end = diag
             .span
-            .end
+            .end()
             .saturating_sub(line_start)
             .clamp(start, text.len());
         // An empty span still gets one caret.

@@ -94,8 +94,8 @@ pub fn sarif(diagnostics: &[Diagnostic], rules: &[RuleDoc], tool_version: &str) 
     let results: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
-            let (start_line, start_column) = d.file.line_col(d.span.start);
-            let (end_line, end_column) = d.file.line_col(d.span.end.max(d.span.start));
+            let (start_line, start_column) = d.file.line_col(d.span.start());
+            let (end_line, end_column) = d.file.line_col(d.span.end());
             let mut text = d.message.clone();
             if let Some(hint) = &d.hint {
                 text = format!("{text} ({hint})");
@@ -218,7 +218,7 @@ pub fn github(diagnostics: &[Diagnostic]) -> String {
         .iter()
         .map(|d| {
             let (line, col) = d.line_col();
-            let (end_line, end_col) = d.file.line_col(d.span.end.max(d.span.start));
+            let (end_line, end_col) = d.file.line_col(d.span.end());
             let command = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",

@@ -20,7 +20,7 @@ pub const NAME_GUESSED: &str = "arcfleet.io/name-guessed";
 
 /// Values of a release whose values live elsewhere (Argo CD `valueFiles`).
 static NO_VALUES: Node = Node {
-    span: Span { start: 0, end: 0 },
+    span: Span::point(0),
     value: NodeValue::Mapping(Vec::new()),
 };
 
@@ -153,22 +153,14 @@ fn releases(documents: &[Document]) -> Vec<Release<'_>> {
 fn s(value: &str, span: Span) -> Node {
     Node {
         span,
-        value: NodeValue::Scalar(Scalar {
-            text: value.to_string(),
-            style: ScalarStyle::DoubleQuoted,
-            tag: None,
-        }),
+        value: NodeValue::Scalar(Scalar::new(value, ScalarStyle::DoubleQuoted)),
     }
 }
 
 fn int(value: i64, span: Span) -> Node {
     Node {
         span,
-        value: NodeValue::Scalar(Scalar {
-            text: value.to_string(),
-            style: ScalarStyle::Plain,
-            tag: None,
-        }),
+        value: NodeValue::Scalar(Scalar::new(&value.to_string(), ScalarStyle::Plain)),
     }
 }
 
@@ -779,11 +771,10 @@ fn runner_template(values: &Node, mode: &str, at: Span, runner_sa: &Node, anchor
                                 "privileged",
                                 Node {
                                     span: at,
-                                    value: NodeValue::Scalar(Scalar {
-                                        text: "true".into(),
-                                        style: ScalarStyle::Plain,
-                                        tag: None,
-                                    }),
+                                    value: NodeValue::Scalar(Scalar::new(
+                                        "true",
+                                        ScalarStyle::Plain,
+                                    )),
                                 },
                             )],
                         ),

@@ -17,14 +17,15 @@ pub(crate) fn pod_templates<'a>(cm: &Object<'a>) -> Vec<HookTemplate<'a>> {
         .filter_map(|entry| {
             let key = entry.key.scalar_text()?;
             let scalar = entry.value.as_scalar()?;
-            let inner = Arc::new(SourceFile::new(cm.file.name(), scalar.text.clone()));
+            let inner = Arc::new(SourceFile::new(cm.file.name(), scalar.text()));
             let mut docs = arcfleet_yaml::load(&inner, &Limits::default()).ok()?;
             if docs.len() != 1 {
                 return None;
             }
             let root = docs.remove(0).root;
             root.path(&["spec", "containers"])?.as_sequence()?;
-            let mapper = SpanMapper::new(cm.file.text(), &entry.value, scalar.style, inner.text());
+            let mapper =
+                SpanMapper::new(cm.file.text(), &entry.value, scalar.style(), inner.text());
             Some(HookTemplate {
                 config_map: cm.clone(),
                 key,
@@ -68,7 +69,7 @@ impl SpanMapper {
     }
 
     fn span(&self, inner: Span) -> Span {
-        match (self.offset(inner.start), self.offset(inner.end)) {
+        match (self.offset(inner.start()), self.offset(inner.end())) {
             (Some(start), Some(end)) => Span::new(start, end),
             (Some(start), None) => Span::point(start),
             _ => self.fallback,
@@ -79,8 +80,8 @@ impl SpanMapper {
 /// For a literal block (`|`) whose content starts at `span.start` (saphyr's span of a block
 /// scalar begins at its first content character), where each content line begins in `outer`.
 fn literal_line_starts(outer: &str, span: Span, lines: usize) -> Option<Vec<usize>> {
-    let first_line = outer.get(..span.start)?.rfind('\n').map_or(0, |i| i + 1);
-    let indent = span.start - first_line;
+    let first_line = outer.get(..span.start())?.rfind('\n').map_or(0, |i| i + 1);
+    let indent = span.start() - first_line;
     let mut starts = Vec::with_capacity(lines);
     let mut at = first_line;
     for _ in 0..lines {
@@ -130,7 +131,7 @@ mod tests {
             .root
             .pointer("/spec/containers/0/image")
             .unwrap();
-        assert_eq!(file.line_col(image.span.start), (10, 16));
-        assert_eq!(&text[image.span.start..image.span.end], "x:latest");
+        assert_eq!(file.line_col(image.span.start()), (10, 16));
+        assert_eq!(&text[image.span.start()..image.span.end()], "x:latest");
     }
 }

@@ -122,8 +122,9 @@ pub fn load(file: &Arc<SourceFile>, limits: &Limits) -> Result<Vec<Document>, Lo
 
 /// saphyr reports an empty document as a plain empty scalar; a written `null`/`~` is kept.
 fn is_empty_document(root: &Node) -> bool {
-    root.as_scalar()
-        .is_some_and(|s| s.style == ScalarStyle::Plain && s.tag.is_none() && s.text.is_empty())
+    root.as_scalar().is_some_and(|s| {
+        s.style() == ScalarStyle::Plain && s.tag().is_none() && s.text().is_empty()
+    })
 }
 
 /// Maps saphyr's character indices to byte offsets (identity for ASCII text).
@@ -189,11 +190,11 @@ impl Builder<'_> {
             Event::Scalar(text, style, anchor, tag) => {
                 let node = Node {
                     span,
-                    value: NodeValue::Scalar(Scalar {
-                        text: text.into_owned(),
-                        style: convert_style(style),
-                        tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
-                    }),
+                    value: NodeValue::Scalar(Scalar::from_parser(
+                        text,
+                        convert_style(style),
+                        tag.map(|t| format!("{}{}", t.handle, t.suffix).into_boxed_str()),
+                    )),
                 };
                 self.complete(node, anchor)
             }
@@ -236,9 +237,11 @@ impl Builder<'_> {
                         anchor,
                         items,
                     }) => {
-                        let end = items.last().map_or(span.end, |n| n.span.end);
+                        let mut items = items;
+                        items.shrink_to_fit();
+                        let end = items.last().map_or(span.end(), |n| n.span.end());
                         let node = Node {
-                            span: Span::new(start.start, end),
+                            span: Span::new(start.start(), end),
                             value: NodeValue::Sequence(items),
                         };
                         (node, anchor)
@@ -249,10 +252,11 @@ impl Builder<'_> {
                         entries,
                         ..
                     }) => {
-                        let end = entries.last().map_or(span.end, |e| e.value.span.end);
-                        let entries = self.merge_keys(entries)?;
+                        let end = entries.last().map_or(span.end(), |e| e.value.span.end());
+                        let mut entries = self.merge_keys(entries)?;
+                        entries.shrink_to_fit();
                         let node = Node {
-                            span: Span::new(start.start, end),
+                            span: Span::new(start.start(), end),
                             value: NodeValue::Mapping(entries),
                         };
                         (node, anchor)
@@ -300,7 +304,7 @@ impl Builder<'_> {
                         && let Some(first) =
                             entries.iter().find(|e| e.key.scalar_text() == Some(name))
                     {
-                        let first_line = line_of(self.text, first.key.span.start);
+                        let first_line = line_of(self.text, first.key.span.start());
                         return Err(LoadError {
                             span: key.span,
                             message: format!(
@@ -359,7 +363,7 @@ fn is_merge_entry(entry: &Entry) -> bool {
     entry
         .key
         .as_scalar()
-        .is_some_and(|s| s.style == ScalarStyle::Plain && s.text == "<<")
+        .is_some_and(|s| s.style() == ScalarStyle::Plain && s.text() == "<<")
 }
 
 fn convert_style(style: ParserStyle) -> ScalarStyle {
@@ -393,9 +397,9 @@ mod tests {
         let root = &d[0].root;
         let image = root.pointer("/spec/containers/0/image").unwrap();
         assert_eq!(image.as_str(), Some("é:1"));
-        assert_eq!(at(text, image.span.start), (6, 12));
+        assert_eq!(at(text, image.span.start()), (6, 12));
         let spec = root.get("spec").unwrap();
-        assert_eq!(at(text, spec.key_span("containers").start), (4, 3));
+        assert_eq!(at(text, spec.key_span("containers").start()), (4, 3));
     }
 
     #[test]
@@ -412,7 +416,7 @@ mod tests {
     fn duplicate_keys_are_errors() {
         let err = docs("a: 1\nb: 2\n\"a\": 3\n").unwrap_err();
         assert!(err.message.contains("duplicate key `a`"), "{}", err.message);
-        assert_eq!(at("a: 1\nb: 2\n\"a\": 3\n", err.span.start), (3, 1));
+        assert_eq!(at("a: 1\nb: 2\n\"a\": 3\n", err.span.start()), (3, 1));
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! The span-carrying YAML tree.
 
+use std::borrow::Cow;
+
 use arcfleet_diag::Span;
+use compact_str::CompactString;
 
 use crate::resolve::Resolved;
 
@@ -20,17 +23,62 @@ pub enum ScalarStyle {
 }
 
 /// A scalar exactly as written: its (unescaped) text, how it was quoted and its tag.
+///
+/// Manifests hold millions of short scalars, so the text is stored inline up to 24 bytes
+/// (no allocation for keys, names and most values) and the rare tag is a boxed string.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scalar {
-    /// The scalar's content, after YAML unescaping and line folding.
-    pub text: String,
-    /// How it was written.
-    pub style: ScalarStyle,
-    /// An explicit tag such as `!!str`, in `!!suffix` or `!handle!suffix` form.
-    pub tag: Option<String>,
+    text: CompactString,
+    tag: Option<Box<str>>,
+    style: ScalarStyle,
 }
 
 impl Scalar {
+    /// An untagged scalar.
+    pub fn new(text: &str, style: ScalarStyle) -> Self {
+        Scalar {
+            text: CompactString::from(text),
+            tag: None,
+            style,
+        }
+    }
+
+    /// The same scalar with an explicit tag (`!!str`, `!custom`).
+    pub fn with_tag(self, tag: &str) -> Self {
+        Scalar {
+            tag: Some(tag.into()),
+            ..self
+        }
+    }
+
+    /// The loader's constructor: takes saphyr's text without copying it again when it is long.
+    pub(crate) fn from_parser(
+        text: Cow<'_, str>,
+        style: ScalarStyle,
+        tag: Option<Box<str>>,
+    ) -> Self {
+        let text = match text {
+            Cow::Borrowed(s) => CompactString::from(s),
+            Cow::Owned(s) => CompactString::from(s),
+        };
+        Scalar { text, tag, style }
+    }
+
+    /// The scalar's content, after YAML unescaping and line folding.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// How it was written.
+    pub fn style(&self) -> ScalarStyle {
+        self.style
+    }
+
+    /// An explicit tag such as `!!str`, in `!!suffix` or `!handle!suffix` form.
+    pub fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
     /// How Kubernetes (go-yaml v2, YAML 1.1 rules) reads this scalar.
     pub fn resolve(&self) -> Resolved<'_> {
         crate::resolve::resolve(self)
@@ -102,7 +150,7 @@ impl Node {
 
     /// The scalar's text whatever it resolves to (`1.10` stays `"1.10"`).
     pub fn scalar_text(&self) -> Option<&str> {
-        self.as_scalar().map(|s| s.text.as_str())
+        self.as_scalar().map(Scalar::text)
     }
 
     /// The integer this scalar resolves to, if it is one.
@@ -201,5 +249,17 @@ impl Node {
                 .map(|e| e.key.count() + e.value.count())
                 .sum(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every node of every manifest is held at once; keep the tree compact.
+    #[test]
+    fn nodes_stay_small() {
+        assert!(std::mem::size_of::<Node>() <= 56, "{}", std::mem::size_of::<Node>());
+        assert!(std::mem::size_of::<Entry>() <= 112);
     }
 }

@@ -40,11 +40,11 @@ impl Resolved<'_> {
 }
 
 pub(crate) fn resolve(scalar: &Scalar) -> Resolved<'_> {
-    let text = scalar.text.as_str();
-    if let Some(tag) = scalar.tag.as_deref() {
+    let text = scalar.text();
+    if let Some(tag) = scalar.tag() {
         return resolve_tagged(tag, text);
     }
-    if scalar.style != ScalarStyle::Plain {
+    if scalar.style() != ScalarStyle::Plain {
         return Resolved::Str(text);
     }
     resolve_plain(text)
@@ -198,7 +198,7 @@ pub fn to_json(node: &Node) -> Value {
             Resolved::Int(i) => Value::from(i),
             Resolved::UInt(u) => Value::from(u),
             Resolved::Float(f) => serde_json::Number::from_f64(f)
-                .map_or_else(|| Value::String(s.text.clone()), Value::Number),
+                .map_or_else(|| Value::String(s.text().to_owned()), Value::Number),
             Resolved::Str(text) => Value::String(text.to_owned()),
         },
         NodeValue::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
@@ -215,7 +215,7 @@ fn json_key(key: &Node) -> String {
     match &key.value {
         NodeValue::Scalar(s) => match s.resolve() {
             Resolved::Bool(b) => b.to_string(),
-            _ => s.text.clone(),
+            _ => s.text().to_owned(),
         },
         _ => String::new(),
     }
@@ -274,17 +274,9 @@ mod tests {
 
     #[test]
     fn quoted_and_tagged() {
-        let quoted = Scalar {
-            text: "yes".into(),
-            style: ScalarStyle::DoubleQuoted,
-            tag: None,
-        };
+        let quoted = Scalar::new("yes", ScalarStyle::DoubleQuoted);
         assert_eq!(quoted.resolve(), Resolved::Str("yes"));
-        let tagged = Scalar {
-            text: "0755".into(),
-            style: ScalarStyle::Plain,
-            tag: Some("!!str".into()),
-        };
+        let tagged = Scalar::new("0755", ScalarStyle::Plain).with_tag("!!str");
         assert_eq!(tagged.resolve(), Resolved::Str("0755"));
     }
 }

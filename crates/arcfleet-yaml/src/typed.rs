@@ -28,7 +28,7 @@ pub struct TypedError {
 /// let file = std::sync::Arc::new(arcfleet_diag::SourceFile::new("p.yaml", "maxx: 3\n"));
 /// let docs = arcfleet_yaml::load(&file, &Default::default()).unwrap();
 /// let err = arcfleet_yaml::from_node::<Limits>(&docs[0].root).err().unwrap();
-/// assert_eq!(file.line_col(err.span.start), (1, 1));
+/// assert_eq!(file.line_col(err.span.start()), (1, 1));
 /// assert_eq!(err.hint.as_deref(), Some("did you mean `max`?"));
 /// ```
 pub fn from_node<T: DeserializeOwned>(root: &Node) -> Result<T, TypedError> {

@@ -90,13 +90,13 @@ fn reading(node: &Node) -> Option<String> {
     let NodeValue::Scalar(scalar) = &node.value else {
         return None;
     };
-    if scalar.style != ScalarStyle::Plain || scalar.tag.is_some() {
+    if scalar.style() != ScalarStyle::Plain || scalar.tag().is_some() {
         return None;
     }
     match scalar.resolve() {
         Resolved::Bool(b) => Some(format!("the boolean {b}")),
-        Resolved::Int(i) if i.to_string() != scalar.text => Some(format!("the number {i}")),
-        Resolved::Float(f) if f.to_string() != scalar.text => Some(format!("the number {f}")),
+        Resolved::Int(i) if i.to_string() != scalar.text() => Some(format!("the number {i}")),
+        Resolved::Float(f) if f.to_string() != scalar.text() => Some(format!("the number {f}")),
         // Plain numbers that read back as written (`3`, `0.5`) are unambiguous.
         _ => None,
     }
