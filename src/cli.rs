@@ -105,8 +105,36 @@ pub struct ValidateArgs {
     /// Fail (exit 1) on findings at this level or above.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Refuse (exit 2) any single file larger than this (Kubernetes notation: `64Mi`, `1Gi`).
+    #[arg(long, value_name = "SIZE", default_value = "64Mi", value_parser = byte_size)]
+    pub max_file_size: u64,
+    /// Refuse (exit 2) a run whose files together are larger than this; memory use is about ten
+    /// times the input.
+    #[arg(long, value_name = "SIZE", default_value = "512Mi", value_parser = byte_size)]
+    pub max_input_size: u64,
     #[command(flatten)]
     pub checks: CheckArgs,
+}
+
+impl ValidateArgs {
+    /// The read limits these flags set.
+    pub fn read_limits(&self) -> arcfleet_validate::input::ReadLimits {
+        arcfleet_validate::input::ReadLimits {
+            max_file_bytes: self.max_file_size,
+            max_total_bytes: self.max_input_size,
+        }
+    }
+}
+
+/// A byte count in Kubernetes quantity notation (`512Mi`, `1Gi`, `100M`, `4096`), below 4 GiB
+/// per file because spans hold 32-bit offsets.
+fn byte_size(text: &str) -> Result<u64, String> {
+    let quantity: arcfleet_k8s::Quantity = text.parse().map_err(|e| format!("{e}"))?;
+    let nanos = quantity.nanos();
+    if nanos <= 0 || nanos % 1_000_000_000 != 0 {
+        return Err(format!("`{text}` is not a positive whole number of bytes"));
+    }
+    u64::try_from(nanos / 1_000_000_000).map_err(|_| format!("`{text}` is too large"))
 }
 
 /// Settings shared by `validate` and `render`.

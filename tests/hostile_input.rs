@@ -128,6 +128,79 @@ fn paths_that_do_not_exist_or_loop_are_handled() {
     assert_eq!(missing.status.code(), Some(2));
 }
 
+/// Very large input meets a named limit before it meets the memory of the machine: the sizes are
+/// checked before anything is read (files) or while reading (standard input).
+#[test]
+fn oversized_input_is_refused_with_the_limit_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let object = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n";
+    let entries: String = (0..600).map(|i| format!("  k{i}: v\n")).collect();
+    let big = format!("{object}{entries}");
+    std::fs::write(dir.path().join("big.yaml"), &big).unwrap();
+    std::fs::write(dir.path().join("small.yaml"), object).unwrap();
+    let validate = |args: &[&str], stdin: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_arcfleet"));
+        command.arg("validate").args(args);
+        command.stdin(std::process::Stdio::piped());
+        command.stdout(std::process::Stdio::piped());
+        command.stderr(std::process::Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        {
+            use std::io::Write;
+            let mut pipe = child.stdin.take().unwrap();
+            // The reader may stop early; a broken pipe is then expected.
+            let _ = pipe.write_all(stdin.unwrap_or("").as_bytes());
+        }
+        child.wait_with_output().unwrap()
+    };
+    let dir_arg = dir.path().to_str().unwrap();
+
+    let one = validate(&["--max-file-size", "4Ki", dir_arg], None);
+    assert_eq!(one.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&one.stderr);
+    assert!(
+        message.contains("big.yaml: larger than the 4 KiB limit for one file")
+            && message.contains("--max-file-size"),
+        "{message}"
+    );
+
+    let total = validate(&["--max-input-size", "4Ki", dir_arg], None);
+    assert_eq!(total.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&total.stderr);
+    assert!(
+        message.contains("2 files hold") && message.contains("over the 4 KiB limit for one run"),
+        "{message}"
+    );
+
+    let piped = validate(&["--max-file-size", "4Ki", "-"], Some(&big));
+    assert_eq!(piped.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&piped.stderr).contains("<stdin>: larger than the 4 KiB limit")
+    );
+
+    // Under the limits the same files are read and checked.
+    let fits = validate(
+        &[
+            "--max-file-size",
+            "8Ki",
+            "--max-input-size",
+            "16Ki",
+            dir_arg,
+        ],
+        None,
+    );
+    assert_eq!(
+        fits.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fits.stderr)
+    );
+
+    let bad = validate(&["--max-file-size", "1.5", dir_arg], None);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a positive whole number of bytes"));
+}
+
 /// Nothing arcfleet prints contains a secret value it read, in any format.
 #[test]
 fn secret_values_are_never_printed() {

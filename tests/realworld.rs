@@ -177,7 +177,7 @@ fn realworld_repositories_are_read_and_their_defects_found() {
     assert!(repos.len() >= 9, "{repos:?}");
     let mut found: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (repo, files) in &repos {
-        let sources = input::read(files).expect("readable");
+        let sources = input::read(files, &Default::default()).expect("readable");
         let report = arcfleet_validate::validate(sources, &Options::default());
         assert!(
             !report.has_unreadable_input(),
@@ -213,7 +213,10 @@ fn realworld_repositories_are_read_and_their_defects_found() {
 #[test]
 fn the_whole_corpus_at_once_does_not_crash() {
     let files = input::collect(&[common::shared_dir().join("realworld")]).unwrap();
-    let report = arcfleet_validate::validate(input::read(&files).unwrap(), &Options::default());
+    let report = arcfleet_validate::validate(
+        input::read(&files, &Default::default()).unwrap(),
+        &Options::default(),
+    );
     assert!(report.files >= 15);
     assert!(report.skipped > 0, "plain values are not objects");
 }

@@ -1,9 +1,9 @@
 //! `arcfleet validate`: manifests → findings.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use arcfleet_diag::{Diagnostic, Severity};
 use arcfleet_report::{RuleDoc, Summary};
 use arcfleet_validate::{Options, Policy, Report, SchemaStore};
@@ -17,17 +17,19 @@ pub fn run(args: &ValidateArgs, color: ColorChoice) -> Result<Outcome> {
         Ok(options) => options,
         Err(outcome) => return Ok(outcome),
     };
+    let limits = args.read_limits();
+    if limits.max_file_bytes > arcfleet_diag::Span::MAX_OFFSET as u64 {
+        anyhow::bail!("--max-file-size must be below 4Gi");
+    }
     let sources = if args.paths.iter().any(|p| p == Path::new("-")) {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .context("cannot read standard input")?;
-        vec![arcfleet_validate::input::source_from_bytes(
-            "<stdin>", bytes,
-        )]
+        vec![arcfleet_validate::input::read_stream(
+            "<stdin>",
+            std::io::stdin().lock(),
+            &limits,
+        )?]
     } else {
         let files = arcfleet_validate::input::collect(&args.paths)?;
-        arcfleet_validate::input::read(&files)?
+        arcfleet_validate::input::read(&files, &limits)?
     };
     let report = arcfleet_validate::validate(sources, &options);
     print_report(&report, args.format, color)?;

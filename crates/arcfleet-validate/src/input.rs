@@ -1,6 +1,7 @@
 //! Finding and reading input files: directories recursively (`.gitignore` respected), YAML and
-//! JSON files, or standard input.
+//! JSON files, or standard input, within [`ReadLimits`].
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,6 +25,72 @@ pub enum InputError {
     /// Walking a directory failed (a symlink loop, a permission problem).
     #[error("{0}")]
     Walk(String),
+    /// One file is larger than [`ReadLimits::max_file_bytes`].
+    #[error(
+        "{path}: larger than the {} limit for one file; nothing was checked (raise it with --max-file-size)",
+        bytes(*limit)
+    )]
+    FileTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit it exceeds.
+        limit: u64,
+    },
+    /// All files together are larger than [`ReadLimits::max_total_bytes`].
+    #[error(
+        "{files} files hold {}, over the {} limit for one run; nothing was checked (validate fewer paths or raise it with --max-input-size)",
+        bytes(*total),
+        bytes(*limit)
+    )]
+    TotalTooLarge {
+        /// How many files were to be read.
+        files: usize,
+        /// Their size together.
+        total: u64,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+/// A byte count for people: `64 MiB`, `1.5 GiB`, `900 bytes`.
+fn bytes(count: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    let mut value = count as f64;
+    let mut unit = "bytes";
+    for next in UNITS {
+        if value < 1024.0 {
+            break;
+        }
+        value /= 1024.0;
+        unit = next;
+    }
+    if unit == "bytes" {
+        format!("{count} bytes")
+    } else {
+        format!("{:.1} {unit}", value).replace(".0 ", " ")
+    }
+}
+
+/// Caps on what one run reads. A run holds every parsed object at once (about ten times the
+/// bytes of typical manifests), so these bound its memory; hitting one is an input error that
+/// names the limit, never an out-of-memory kill.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Largest single file (or standard input) read.
+    pub max_file_bytes: u64,
+    /// Largest total over all files of a run.
+    pub max_total_bytes: u64,
+}
+
+impl Default for ReadLimits {
+    /// 64 MiB per file (etcd stores objects of at most about 1.5 MiB, so this leaves room for
+    /// whole rendered streams) and 512 MiB per run (about 200,000 typical manifest files).
+    fn default() -> Self {
+        ReadLimits {
+            max_file_bytes: 64 << 20,
+            max_total_bytes: 512 << 20,
+        }
+    }
 }
 
 /// Whether a file name is one `validate` reads when walking a directory.
@@ -68,19 +135,75 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
     Ok(files)
 }
 
-/// Reads files in parallel. The name of each is the path as given (relative stays relative).
-/// Text that is not UTF-8 is kept (lossily); [`crate::parse`] reports it.
-pub fn read(paths: &[PathBuf]) -> Result<Vec<Arc<SourceFile>>, InputError> {
+/// Reads files in parallel within `limits`, checking the total before reading anything. The name
+/// of each is the path as given (relative stays relative). Text that is not UTF-8 is kept
+/// (lossily); [`crate::parse`] reports it.
+pub fn read(paths: &[PathBuf], limits: &ReadLimits) -> Result<Vec<Arc<SourceFile>>, InputError> {
+    let io_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| InputError::Io { path, source }
+    };
+    let sizes: Vec<u64> = paths
+        .par_iter()
+        .map(|path| Ok(std::fs::metadata(path).map_err(io_error(path))?.len()))
+        .collect::<Result<_, InputError>>()?;
+    if let Some((path, _)) = paths
+        .iter()
+        .zip(&sizes)
+        .find(|(_, size)| **size > limits.max_file_bytes)
+    {
+        return Err(InputError::FileTooLarge {
+            path: path.clone(),
+            limit: limits.max_file_bytes,
+        });
+    }
+    let total = sizes.iter().sum::<u64>();
+    if total > limits.max_total_bytes {
+        return Err(InputError::TotalTooLarge {
+            files: paths.len(),
+            total,
+            limit: limits.max_total_bytes,
+        });
+    }
     paths
         .par_iter()
         .map(|path| {
-            let bytes = std::fs::read(path).map_err(|source| InputError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            Ok(source_from_bytes(&path.display().to_string(), bytes))
+            let file = std::fs::File::open(path).map_err(io_error(path))?;
+            read_stream(&path.display().to_string(), file, limits).map_err(|e| match e {
+                InputError::Io { source, .. } => io_error(path)(source),
+                InputError::FileTooLarge { limit, .. } => InputError::FileTooLarge {
+                    path: path.clone(),
+                    limit,
+                },
+                other => other,
+            })
         })
         .collect()
+}
+
+/// Reads one stream (a file, standard input) named `name`, refusing more than
+/// [`ReadLimits::max_file_bytes`]; the size is checked while reading, so a pipe or a file that
+/// grows cannot get past it.
+pub fn read_stream(
+    name: &str,
+    reader: impl Read,
+    limits: &ReadLimits,
+) -> Result<Arc<SourceFile>, InputError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limits.max_file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|source| InputError::Io {
+            path: PathBuf::from(name),
+            source,
+        })?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(InputError::FileTooLarge {
+            path: PathBuf::from(name),
+            limit: limits.max_file_bytes,
+        });
+    }
+    Ok(source_from_bytes(name, bytes))
 }
 
 /// A source file from raw bytes. Invalid UTF-8 is replaced (U+FFFD) so that positions stay

@@ -4,7 +4,7 @@
 //! expansion, rejects duplicate keys the way go-yaml v2 does, and expands `<<` merge keys the way
 //! Kubernetes does, so the tree means what the API server would read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use arcfleet_diag::{SourceFile, Span};
@@ -170,7 +170,46 @@ enum Frame {
         anchor: usize,
         entries: Vec<Entry>,
         pending_key: Option<Node>,
+        keys: KeyIndex,
     },
+}
+
+/// Finds a mapping's earlier key with the same text. A linear scan serves the usual handful of
+/// keys; past [`KeyIndex::WIDE`] keys a hash map takes over, so a hostile mapping with 10⁵ keys
+/// costs linear time, not quadratic.
+#[derive(Default)]
+struct KeyIndex {
+    wide: Option<HashMap<Box<str>, usize>>,
+}
+
+impl KeyIndex {
+    const WIDE: usize = 32;
+
+    /// Position in `entries` of the key `name`, if present.
+    fn find(&mut self, entries: &[Entry], name: &str) -> Option<usize> {
+        if entries.len() < Self::WIDE {
+            return entries
+                .iter()
+                .position(|e| e.key.scalar_text() == Some(name));
+        }
+        let wide = self.wide.get_or_insert_with(|| {
+            let mut map = HashMap::with_capacity(entries.len() * 2);
+            for (at, entry) in entries.iter().enumerate() {
+                if let Some(text) = entry.key.scalar_text() {
+                    map.entry(text.into()).or_insert(at);
+                }
+            }
+            map
+        });
+        wide.get(name).copied()
+    }
+
+    /// Records that `entries[at]` has key `name` (once the hash map is in use).
+    fn insert(&mut self, name: &str, at: usize) {
+        if let Some(wide) = &mut self.wide {
+            wide.insert(name.into(), at);
+        }
+    }
 }
 
 struct Builder<'a> {
@@ -229,6 +268,7 @@ impl Builder<'_> {
                 anchor,
                 entries: Vec::new(),
                 pending_key: None,
+                keys: KeyIndex::default(),
             }),
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match self.stack.pop() {
@@ -296,21 +336,23 @@ impl Builder<'_> {
             Some(Frame::Mapping {
                 entries,
                 pending_key,
+                keys,
                 ..
             }) => match pending_key.take() {
                 None => *pending_key = Some(node),
                 Some(key) => {
-                    if let Some(name) = key.scalar_text()
-                        && let Some(first) =
-                            entries.iter().find(|e| e.key.scalar_text() == Some(name))
-                    {
-                        let first_line = line_of(self.text, first.key.span.start());
-                        return Err(LoadError {
-                            span: key.span,
-                            message: format!(
-                                "duplicate key `{name}` (first defined on line {first_line}); Kubernetes rejects duplicate keys"
-                            ),
-                        });
+                    if let Some(name) = key.scalar_text() {
+                        if let Some(first) = keys.find(entries, name).and_then(|at| entries.get(at))
+                        {
+                            let first_line = line_of(self.text, first.key.span.start());
+                            return Err(LoadError {
+                                span: key.span,
+                                message: format!(
+                                    "duplicate key `{name}` (first defined on line {first_line}); Kubernetes rejects duplicate keys"
+                                ),
+                            });
+                        }
+                        keys.insert(name, entries.len());
                     }
                     entries.push(Entry { key, value: node });
                 }
@@ -327,6 +369,10 @@ impl Builder<'_> {
         }
         let (merges, mut own): (Vec<Entry>, Vec<Entry>) =
             entries.into_iter().partition(is_merge_entry);
+        let mut present: HashSet<Box<str>> = own
+            .iter()
+            .filter_map(|e| e.key.scalar_text().map(Into::into))
+            .collect();
         for merge in merges {
             let sources: Vec<&Node> = match &merge.value.value {
                 NodeValue::Mapping(_) => vec![&merge.value],
@@ -341,10 +387,11 @@ impl Builder<'_> {
                     });
                 };
                 for entry in source_entries {
-                    let exists = own
-                        .iter()
-                        .any(|e| e.key.scalar_text() == entry.key.scalar_text());
-                    if !exists {
+                    let first = match entry.key.scalar_text() {
+                        Some(text) => present.insert(text.into()),
+                        None => true,
+                    };
+                    if first {
                         own.push(entry.clone());
                     }
                 }
@@ -460,6 +507,29 @@ mod tests {
             ours.message.contains("nesting deeper than 256"),
             "{}",
             ours.message
+        );
+    }
+
+    #[test]
+    fn wide_mappings_and_merges_stay_linear() {
+        let keys = 40_000;
+        let mut text = String::from("base: &b {");
+        for i in 0..keys {
+            text.push_str(&format!("m{i}: {i}, "));
+        }
+        text.push_str("}\nwide:\n  <<: *b\n");
+        for i in 0..keys {
+            text.push_str(&format!("  k{i}: {i}\n"));
+        }
+        let d = docs(&text).unwrap();
+        let wide = d[0].root.get("wide").unwrap();
+        assert_eq!(wide.as_mapping().map(<[Entry]>::len), Some(2 * keys));
+        text.push_str("  k7: again\n");
+        let err = docs(&text).unwrap_err();
+        assert!(
+            err.message.contains("duplicate key `k7`"),
+            "{}",
+            err.message
         );
     }
 

@@ -259,7 +259,11 @@ mod tests {
     /// Every node of every manifest is held at once; keep the tree compact.
     #[test]
     fn nodes_stay_small() {
-        assert!(std::mem::size_of::<Node>() <= 56, "{}", std::mem::size_of::<Node>());
+        assert!(
+            std::mem::size_of::<Node>() <= 56,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
         assert!(std::mem::size_of::<Entry>() <= 112);
     }
 }
