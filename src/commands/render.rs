@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use arcfleet_diag::SourceFile;
-use arcfleet_render::{Manifests, RenderedFile};
+use arcfleet_render::{Emitted, RenderedFile};
 use arcfleet_spec::{ResolveOptions, load_spec, resolve};
 
 use super::{outcome_of, print_diagnostics, read_source};
@@ -16,7 +16,7 @@ use crate::cli::{CheckArgs, CheckCommandArgs, ColorChoice, RenderArgs};
 
 /// A render that passed the spec checks and the rules.
 struct Rendered {
-    manifests: Manifests,
+    emitted: Emitted,
     files: Vec<RenderedFile>,
 }
 
@@ -50,7 +50,8 @@ fn render_checked(
         }
     };
     let manifests = arcfleet_render::render(&fleet)?;
-    let files = manifests.files()?;
+    let emitted = manifests.emit()?;
+    let files = emitted.files();
     // The same rules `validate` runs: refuse what would fail them.
     let report = arcfleet_validate::validate(as_sources(&files, out), &options);
     if !report.diagnostics.is_empty() {
@@ -64,7 +65,7 @@ fn render_checked(
         )?;
         return Ok(Err(Outcome::Findings));
     }
-    Ok(Ok(Rendered { manifests, files }))
+    Ok(Ok(Rendered { emitted, files }))
 }
 
 /// Rendered files as sources named as they will be on disk.
@@ -93,7 +94,7 @@ fn render_to_stdout(
         Ok(rendered) => rendered,
         Err(outcome) => return Ok((outcome, 0)),
     };
-    let stream = rendered.manifests.stream()?;
+    let stream = rendered.emitted.stream();
     std::io::stdout().lock().write_all(stream.as_bytes())?;
     Ok((Outcome::Clean, rendered.files.len()))
 }

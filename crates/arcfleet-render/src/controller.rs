@@ -85,7 +85,7 @@ pub(crate) fn objects(fleet: &Fleet) -> Vec<Object> {
             subjects: Some(vec![service_account_subject(name, ns)]),
         }));
     }
-    out.push(Object::Deployment(deployment(fleet)));
+    out.push(Object::Deployment(Box::new(deployment(fleet))));
     out
 }
 

@@ -84,7 +84,11 @@ pub(crate) fn github_credentials(fleet: &Fleet, set: &ResolvedSet) -> Object {
         data: Some(entries),
         ..base_spec(fleet, &set.secret_name)
     };
-    Object::ExternalSecret(ExternalSecret::new(&set.secret_name, &set.namespace, spec))
+    Object::ExternalSecret(Box::new(ExternalSecret::new(
+        &set.secret_name,
+        &set.namespace,
+        spec,
+    )))
 }
 
 /// A `kubernetes.io/dockerconfigjson` pull secret for `registry` in `namespace`. The password
@@ -119,7 +123,7 @@ pub(crate) fn pull_secret(
         )]),
         ..base
     };
-    Object::ExternalSecret(ExternalSecret::new(&secret_name, namespace, spec))
+    Object::ExternalSecret(Box::new(ExternalSecret::new(&secret_name, namespace, spec)))
 }
 
 /// A JSON string literal (also a valid Go template string literal for these characters).

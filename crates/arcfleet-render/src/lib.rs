@@ -44,6 +44,7 @@ use arcfleet_spec::Fleet;
 use k8s_openapi::api::core::v1::{Namespace, ResourceQuota, ResourceQuotaSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use rayon::prelude::*;
 
 pub use credentials::{GITHUB_APP_KEYS, GITHUB_TOKEN_KEY, pull_secret_name};
 pub use object::Object;
@@ -149,8 +150,13 @@ pub fn render(fleet: &Fleet) -> Result<Manifests, RenderError> {
     for object in &mut objects {
         object.add_labels(&common);
     }
-    objects.sort_by(|a, b| {
-        (a.apply_order(), a.namespace(), a.name()).cmp(&(b.apply_order(), b.namespace(), b.name()))
+    // Each key is built once, not once per comparison.
+    objects.sort_by_cached_key(|o| {
+        (
+            o.apply_order(),
+            o.namespace().map(str::to_owned),
+            o.name().to_owned(),
+        )
     });
     Ok(Manifests {
         fleet_name: fleet.name.clone(),
@@ -167,12 +173,12 @@ impl Manifests {
         )
     }
 
-    /// One file per object, sorted by path.
-    pub fn files(&self) -> Result<Vec<RenderedFile>, RenderError> {
-        let header = self.header();
-        let mut files: Vec<RenderedFile> = self
+    /// Writes every object as YAML, once and in parallel; files and the stream are both cut
+    /// from the result.
+    pub fn emit(&self) -> Result<Emitted, RenderError> {
+        let objects = self
             .objects
-            .iter()
+            .par_iter()
             .map(|object| {
                 let dir = object.namespace().unwrap_or(CLUSTER_DIR);
                 let path = format!(
@@ -180,25 +186,23 @@ impl Manifests {
                     object.kind().to_lowercase(),
                     object.name()
                 );
-                let yaml = object.to_yaml().map_err(RenderError::Emit)?;
-                Ok(RenderedFile {
-                    path,
-                    contents: format!("{header}{yaml}"),
-                })
+                Ok((path, object.to_yaml().map_err(RenderError::Emit)?))
             })
             .collect::<Result<_, RenderError>>()?;
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(files)
+        Ok(Emitted {
+            header: self.header(),
+            objects,
+        })
     }
 
-    /// Every object as one YAML stream, in apply order (for `--stdout` and Argo CD).
+    /// One file per object, sorted by path (see [`Emitted::files`]).
+    pub fn files(&self) -> Result<Vec<RenderedFile>, RenderError> {
+        Ok(self.emit()?.files())
+    }
+
+    /// Every object as one YAML stream (see [`Emitted::stream`]).
     pub fn stream(&self) -> Result<String, RenderError> {
-        let mut out = String::new();
-        for object in &self.objects {
-            out.push_str("---\n");
-            out.push_str(&object.to_yaml().map_err(RenderError::Emit)?);
-        }
-        Ok(out)
+        Ok(self.emit()?.stream())
     }
 
     /// Object counts by kind (for summaries).
@@ -208,5 +212,40 @@ impl Manifests {
             *counts.entry(object.kind()).or_insert(0) += 1;
         }
         counts
+    }
+}
+
+/// Every object of a [`Manifests`] as YAML, emitted once.
+#[derive(Clone, Debug)]
+pub struct Emitted {
+    header: String,
+    /// (file path, YAML) per object, in apply order.
+    objects: Vec<(String, String)>,
+}
+
+impl Emitted {
+    /// One file per object under a folder per namespace, each starting with the generated
+    /// header, sorted by path.
+    pub fn files(&self) -> Vec<RenderedFile> {
+        let mut files: Vec<RenderedFile> = self
+            .objects
+            .iter()
+            .map(|(path, yaml)| RenderedFile {
+                path: path.clone(),
+                contents: format!("{}{yaml}", self.header),
+            })
+            .collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+
+    /// Every object as one YAML stream, in apply order (for `--stdout` and Argo CD).
+    pub fn stream(&self) -> String {
+        let mut out = String::with_capacity(self.objects.iter().map(|(_, y)| y.len() + 4).sum());
+        for (_, yaml) in &self.objects {
+            out.push_str("---\n");
+            out.push_str(yaml);
+        }
+        out
     }
 }

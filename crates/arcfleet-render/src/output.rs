@@ -6,10 +6,12 @@
 //! in its own directory and renamed over the old one, and stale generated files are removed.
 //! Concurrent renders into one folder are serialized with an exclusive lock on the folder.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::RenderedFile;
 
@@ -74,6 +76,14 @@ pub fn is_generated(path: &Path) -> bool {
 
 /// Every generated file below `dir` (relative paths, `/`-separated), not following symlinks.
 pub fn generated_files(dir: &Path) -> Result<BTreeSet<String>, OutputError> {
+    let mut found = yaml_files(dir)?;
+    found.retain(|rel| is_generated(&dir.join(rel)));
+    Ok(found)
+}
+
+/// Every regular `*.yaml` file below `dir` (relative paths, `/`-separated), not following
+/// symlinks and without opening any file.
+fn yaml_files(dir: &Path) -> Result<BTreeSet<String>, OutputError> {
     let mut found = BTreeSet::new();
     let mut stack = vec![(dir.to_path_buf(), String::new())];
     while let Some((path, rel)) = stack.pop() {
@@ -93,8 +103,7 @@ pub fn generated_files(dir: &Path) -> Result<BTreeSet<String>, OutputError> {
             };
             if file_type.is_dir() {
                 stack.push((entry.path(), child_rel));
-            } else if file_type.is_file() && name.ends_with(".yaml") && is_generated(&entry.path())
-            {
+            } else if file_type.is_file() && name.ends_with(".yaml") {
                 found.insert(child_rel);
             }
         }
@@ -168,30 +177,46 @@ pub fn write_dir(out: &Path, files: &[RenderedFile]) -> Result<WriteReport, Outp
     let lock = fs::File::open(out).map_err(io_error(out))?;
     lock.lock().map_err(io_error(out))?;
 
-    let existing = generated_files(out)?;
-    let mut plan = Vec::new();
+    let on_disk = yaml_files(out)?;
+    let mut checked = HashSet::new();
     for file in files {
-        let target = out.join(&file.path);
-        check_no_symlinks(out, &file.path)?;
-        match fs::read(&target) {
-            Ok(current) if current == file.contents.as_bytes() => plan.push((file, target, false)),
-            Ok(_) if !existing.contains(&file.path) => return Err(OutputError::NotOurs(target)),
-            Ok(_) => plan.push((file, target, true)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => plan.push((file, target, true)),
-            Err(e) => return Err(io_error(&target)(e)),
-        }
+        check_no_symlinks(out, &file.path, &mut checked)?;
     }
-    let mut report = WriteReport::default();
-    for (file, target, changed) in plan {
-        if !changed {
-            report.unchanged += 1;
-            continue;
-        }
-        write_atomically(&target, file.contents.as_bytes())?;
-        report.written.push(file.path.clone());
+    // Plan before touching anything: which files change, and is every one of them ours?
+    let plan: Vec<(&RenderedFile, PathBuf, bool)> = files
+        .par_iter()
+        .map(|file| {
+            let target = out.join(&file.path);
+            match fs::read(&target) {
+                Ok(current) if current == file.contents.as_bytes() => Ok((file, target, false)),
+                Ok(current) if !current.starts_with(GENERATED_MARKER.as_bytes()) => {
+                    Err(OutputError::NotOurs(target))
+                }
+                Ok(_) => Ok((file, target, true)),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((file, target, true)),
+                Err(e) => Err(io_error(&target)(e)),
+            }
+        })
+        .collect::<Result<_, _>>()?;
+    let changed: Vec<&(&RenderedFile, PathBuf, bool)> = plan.iter().filter(|p| p.2).collect();
+    let folders: BTreeSet<&Path> = changed.iter().filter_map(|(_, t, _)| t.parent()).collect();
+    for folder in folders {
+        fs::create_dir_all(folder).map_err(io_error(folder))?;
     }
+    changed
+        .par_iter()
+        .try_for_each(|(file, target, _)| write_atomically(target, file.contents.as_bytes()))?;
+    let mut report = WriteReport {
+        written: changed.iter().map(|(f, _, _)| f.path.clone()).collect(),
+        unchanged: plan.len() - changed.len(),
+        removed: Vec::new(),
+    };
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for stale in existing.iter().filter(|p| !produced.contains(p.as_str())) {
+    let stale: Vec<&String> = on_disk
+        .iter()
+        .filter(|p| !produced.contains(p.as_str()) && is_generated(&out.join(p)))
+        .collect();
+    for stale in stale {
         let path = out.join(stale);
         fs::remove_file(&path).map_err(io_error(&path))?;
         report.removed.push(stale.clone());
@@ -203,22 +228,35 @@ pub fn write_dir(out: &Path, files: &[RenderedFile]) -> Result<WriteReport, Outp
     Ok(report)
 }
 
-/// Refuses a relative path whose folders (or the file itself) are symlinks.
-fn check_no_symlinks(out: &Path, rel: &str) -> Result<(), OutputError> {
+/// Refuses a relative path whose folders (or the file itself) are symlinks; folders already in
+/// `checked` are not looked at again.
+fn check_no_symlinks(
+    out: &Path,
+    rel: &str,
+    checked: &mut HashSet<PathBuf>,
+) -> Result<(), OutputError> {
     let mut path = out.to_path_buf();
-    for part in rel.split('/') {
+    let parts: Vec<&str> = rel.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
         path.push(part);
+        let is_folder = i + 1 < parts.len();
+        if is_folder && checked.contains(&path) {
+            continue;
+        }
         match fs::symlink_metadata(&path) {
             Ok(meta) if meta.file_type().is_symlink() => return Err(OutputError::Symlink(path)),
             _ => {}
+        }
+        if is_folder {
+            checked.insert(path.clone());
         }
     }
     Ok(())
 }
 
+/// Writes a temporary file beside `target` (whose folder exists) and renames it over `target`.
 fn write_atomically(target: &Path, contents: &[u8]) -> Result<(), OutputError> {
     let dir = target.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(io_error(dir))?;
     let mut temp = tempfile::Builder::new()
         .prefix(".arcfleet-")
         .suffix(".tmp")

@@ -75,9 +75,9 @@ pub(crate) fn objects(fleet: &Fleet, set: &ResolvedSet) -> Result<Vec<Object>, R
         }));
         out.push(Object::ConfigMap(worker_podspec(set, class)?));
     }
-    out.push(Object::AutoscalingRunnerSet(scale_set(
+    out.push(Object::AutoscalingRunnerSet(Box::new(scale_set(
         fleet, set, class, &runner_sa,
-    )));
+    ))));
     Ok(out)
 }
 
