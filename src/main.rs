@@ -74,8 +74,22 @@ fn main() -> ExitCode {
             }) {
                 return Outcome::Clean.exit_code();
             }
-            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            let _ = writeln!(std::io::stderr(), "error: {}", error_message(&err));
             Outcome::Error.exit_code()
         }
     }
+}
+
+/// The error and its causes on one line. Library errors already quote their cause in their
+/// message (`path: No such file`), so a cause that is already in the text is not repeated.
+fn error_message(err: &anyhow::Error) -> String {
+    let mut message = err.to_string();
+    for cause in err.chain().skip(1) {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+    }
+    message
 }

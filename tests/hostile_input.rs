@@ -126,6 +126,16 @@ fn paths_that_do_not_exist_or_loop_are_handled() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
+    // A file that exists but cannot be read (tests run as root, so permissions would not stop
+    // the read; the process's own memory file fails with an I/O error instead).
+    let unreadable = Command::new(env!("CARGO_BIN_EXE_arcfleet"))
+        .args(["validate", "/proc/self/mem"])
+        .output()
+        .unwrap();
+    assert_eq!(unreadable.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&unreadable.stderr);
+    assert!(message.contains("/proc/self/mem: "), "{message}");
+    assert_eq!(message.matches("os error").count(), 1, "{message}");
 }
 
 /// Very large input meets a named limit before it meets the memory of the machine: the sizes are
