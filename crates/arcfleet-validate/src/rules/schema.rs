@@ -134,12 +134,15 @@ fn typed_problems(object: &Object<'_>) -> Vec<Problem> {
 fn check<T: DeserializeOwned>(object: &Object<'_>) -> Vec<Problem> {
     let value = arcfleet_yaml::to_json(object.root);
     let mut unknown = Vec::new();
-    let result: Result<T, _> = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(
-        &value,
-        &mut |path: serde_ignored::Path<'_>| {
-            unknown.push(pointer_of(&path));
-        },
-    ));
+    let mut on_ignored = |path: serde_ignored::Path<'_>| unknown.push(pointer_of(&path));
+    // Tracking the path of every value costs a third of this rule; objects almost always
+    // deserialize, so the path is only tracked on a second pass for those that do not.
+    let plain: Result<T, _> =
+        T::deserialize(serde_ignored::Deserializer::new(&value, &mut on_ignored));
+    let result: Result<T, _> = match plain {
+        Ok(typed) => Ok(typed),
+        Err(_) => serde_path_to_error::deserialize(&value),
+    };
     let mut problems: Vec<Problem> = unknown
         .into_iter()
         .map(|pointer| {
