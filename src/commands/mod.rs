@@ -1,4 +1,4 @@
-//! One module per subcommand; each returns an [`Outcome`](crate::Outcome) or an error.
+//! One module per subcommand; each returns an [`Outcome`] or an error.
 
 pub(crate) mod render;
 mod rules;
