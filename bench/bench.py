@@ -135,13 +135,15 @@ def main():
     measure("process start (`--version`)", "", [arcfleet, "--version"], 200, 20)
     for files, (folder, count, size) in corpora.items():
         desc = f"{count:,} files, {size / 1e6:.1f} MB"
-        floor = hyperfine(["python3", ROOT / "bench" / "parse_floor.py", folder], floor_runs, 0)[0]
+        floor, floor_stddev = hyperfine(
+            ["python3", ROOT / "bench" / "parse_floor.py", folder], floor_runs, 0
+        )
         memory, cpu = peak(["python3", ROOT / "bench" / "parse_floor.py", folder])
         rows.append(
             (
                 "parse floor (PyYAML CSafeLoader)",
                 desc,
-                fmt_time(floor, 0),
+                fmt_time(floor, floor_stddev),
                 f"{memory:.0f} MB",
                 f"{cpu}%",
                 f"{size / 1e6 / floor:.1f} MB/s",
