@@ -78,7 +78,8 @@ def hyperfine(cmd, runs, warmup, prepare=None):
             args += ["--prepare", prepare]
         run(args + [shlex.join(map(str, cmd))], stdout=subprocess.DEVNULL)
         result = json.load(open(export.name))["results"][0]
-    return result["mean"], result["stddev"]
+    # A single run has no spread (hyperfine reports null).
+    return result["mean"], result["stddev"] or 0.0
 
 
 def peak(cmd, prepare=None):
@@ -125,43 +126,34 @@ def main():
 
     rows = []
 
-    def measure(what, input_desc, cmd, runs, warmup, prepare=None, extra=""):
+    def measure(what, input_desc, cmd, runs, warmup, prepare=None, throughput=lambda mean: ""):
+        """One table row; `throughput` turns the mean wall time into the last column."""
         mean, stddev = hyperfine(cmd, runs, warmup, prepare)
         memory, cpu = peak(cmd, prepare)
-        rows.append((what, input_desc, fmt_time(mean, stddev), f"{memory:.0f} MB", f"{cpu}%", extra))
+        row = (fmt_time(mean, stddev), f"{memory:.0f} MB", f"{cpu}%", throughput(mean))
+        rows.append((what, input_desc, *row))
         print(f"  {what:34} {input_desc:32} {fmt_time(mean, stddev)}", file=sys.stderr)
         return mean
 
     measure("process start (`--version`)", "", [arcfleet, "--version"], 200, 20)
     for files, (folder, count, size) in corpora.items():
         desc = f"{count:,} files, {size / 1e6:.1f} MB"
-        floor, floor_stddev = hyperfine(
-            ["python3", ROOT / "bench" / "parse_floor.py", folder], floor_runs, 0
+        floor = measure(
+            "parse floor (PyYAML CSafeLoader)",
+            desc,
+            ["python3", ROOT / "bench" / "parse_floor.py", folder],
+            floor_runs,
+            0,
+            throughput=lambda mean: f"{size / 1e6 / mean:.1f} MB/s",
         )
-        memory, cpu = peak(["python3", ROOT / "bench" / "parse_floor.py", folder])
-        rows.append(
-            (
-                "parse floor (PyYAML CSafeLoader)",
-                desc,
-                fmt_time(floor, floor_stddev),
-                f"{memory:.0f} MB",
-                f"{cpu}%",
-                f"{size / 1e6 / floor:.1f} MB/s",
-            )
+        measure(
+            "`validate`",
+            desc,
+            [arcfleet, "validate", folder],
+            runs,
+            1,
+            throughput=lambda mean: f"{size / 1e6 / mean:.1f} MB/s, {floor / mean:.1f}× the floor",
         )
-        mean, stddev = hyperfine([arcfleet, "validate", folder], runs, 1)
-        memory, cpu = peak([arcfleet, "validate", folder])
-        rows.append(
-            (
-                "`validate`",
-                desc,
-                fmt_time(mean, stddev),
-                f"{memory:.0f} MB",
-                f"{cpu}%",
-                f"{size / 1e6 / mean:.1f} MB/s, {floor / mean:.1f}× the floor",
-            )
-        )
-        print(f"  validate {desc}: {fmt_time(mean, stddev)}, floor {floor:.2f} s", file=sys.stderr)
     for sets, spec in fleets.items():
         measure("`render --stdout`", f"{sets:,} sets", [arcfleet, "render", spec, "--stdout"], runs, 2)
     out = args.work / "out-1000"

@@ -4,7 +4,7 @@ pub(crate) mod render;
 mod rules;
 mod validate;
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -37,18 +37,20 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 
 /// Reads a text file the user named; the name is kept as given so reports show it unchanged.
 pub(crate) fn read_source(path: &Path) -> Result<Arc<SourceFile>> {
-    let limit = arcfleet_validate::input::ReadLimits::default().max_file_bytes;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    if bytes.len() as u64 > limit {
-        anyhow::bail!(
+    use arcfleet_validate::input::{InputError, ReadLimits, read_bytes};
+    let limit = ReadLimits::default().max_file_bytes;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = match read_bytes(path, file, limit) {
+        Ok(bytes) => bytes,
+        Err(InputError::FileTooLarge { .. }) => anyhow::bail!(
             "{}: larger than the {} MiB a fleet spec or policy may be",
             path.display(),
             limit >> 20
-        );
-    }
+        ),
+        // Names the path and the cause itself.
+        Err(e) => return Err(e.into()),
+    };
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();

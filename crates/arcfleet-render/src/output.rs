@@ -183,32 +183,33 @@ pub fn write_dir(out: &Path, files: &[RenderedFile]) -> Result<WriteReport, Outp
         check_no_symlinks(out, &file.path, &mut checked)?;
     }
     // Plan before touching anything: which files change, and is every one of them ours?
-    let plan: Vec<(&RenderedFile, PathBuf, bool)> = files
+    // `None` for a file that already has the right contents.
+    let plan: Vec<Option<(&RenderedFile, PathBuf)>> = files
         .par_iter()
         .map(|file| {
             let target = out.join(&file.path);
             match fs::read(&target) {
-                Ok(current) if current == file.contents.as_bytes() => Ok((file, target, false)),
+                Ok(current) if current == file.contents.as_bytes() => Ok(None),
                 Ok(current) if !current.starts_with(GENERATED_MARKER.as_bytes()) => {
                     Err(OutputError::NotOurs(target))
                 }
-                Ok(_) => Ok((file, target, true)),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((file, target, true)),
+                Ok(_) => Ok(Some((file, target))),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some((file, target))),
                 Err(e) => Err(io_error(&target)(e)),
             }
         })
         .collect::<Result<_, _>>()?;
-    let changed: Vec<&(&RenderedFile, PathBuf, bool)> = plan.iter().filter(|p| p.2).collect();
-    let folders: BTreeSet<&Path> = changed.iter().filter_map(|(_, t, _)| t.parent()).collect();
+    let changed: Vec<(&RenderedFile, PathBuf)> = plan.into_iter().flatten().collect();
+    let folders: BTreeSet<&Path> = changed.iter().filter_map(|(_, t)| t.parent()).collect();
     for folder in folders {
         fs::create_dir_all(folder).map_err(io_error(folder))?;
     }
     changed
         .par_iter()
-        .try_for_each(|(file, target, _)| write_atomically(target, file.contents.as_bytes()))?;
+        .try_for_each(|(file, target)| write_atomically(target, file.contents.as_bytes()))?;
     let mut report = WriteReport {
-        written: changed.iter().map(|(f, _, _)| f.path.clone()).collect(),
-        unchanged: plan.len() - changed.len(),
+        written: changed.iter().map(|(f, _)| f.path.clone()).collect(),
+        unchanged: files.len() - changed.len(),
         removed: Vec::new(),
     };
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();

@@ -169,14 +169,8 @@ pub fn read(paths: &[PathBuf], limits: &ReadLimits) -> Result<Vec<Arc<SourceFile
         .par_iter()
         .map(|path| {
             let file = std::fs::File::open(path).map_err(io_error(path))?;
-            read_stream(&path.display().to_string(), file, limits).map_err(|e| match e {
-                InputError::Io { source, .. } => io_error(path)(source),
-                InputError::FileTooLarge { limit, .. } => InputError::FileTooLarge {
-                    path: path.clone(),
-                    limit,
-                },
-                other => other,
-            })
+            let bytes = read_bytes(path, file, limits.max_file_bytes)?;
+            Ok(source_from_bytes(&path.display().to_string(), bytes))
         })
         .collect()
 }
@@ -189,21 +183,28 @@ pub fn read_stream(
     reader: impl Read,
     limits: &ReadLimits,
 ) -> Result<Arc<SourceFile>, InputError> {
+    let bytes = read_bytes(Path::new(name), reader, limits.max_file_bytes)?;
+    Ok(source_from_bytes(name, bytes))
+}
+
+/// The bytes of `reader` (named `path` in errors), refusing more than `limit`; the size is
+/// checked while reading.
+pub fn read_bytes(path: &Path, reader: impl Read, limit: u64) -> Result<Vec<u8>, InputError> {
     let mut bytes = Vec::new();
     reader
-        .take(limits.max_file_bytes.saturating_add(1))
+        .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|source| InputError::Io {
-            path: PathBuf::from(name),
+            path: path.to_path_buf(),
             source,
         })?;
-    if bytes.len() as u64 > limits.max_file_bytes {
+    if bytes.len() as u64 > limit {
         return Err(InputError::FileTooLarge {
-            path: PathBuf::from(name),
-            limit: limits.max_file_bytes,
+            path: path.to_path_buf(),
+            limit,
         });
     }
-    Ok(source_from_bytes(name, bytes))
+    Ok(bytes)
 }
 
 /// A source file from raw bytes. Invalid UTF-8 is replaced (U+FFFD) so that positions stay
