@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use arcfleet_arc::runner::env_value;
 use k8s_openapi::api::core::v1::{
-    Container, EmptyDirVolumeSource, EnvVar, EnvVarSource, ObjectFieldSelector,
-    ResourceRequirements, Toleration, Volume, VolumeMount,
+    Container, EnvVar, ResourceRequirements, Toleration, VolumeMount,
 };
-use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
+use k8s_openapi::api::rbac::v1::{RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -31,58 +31,29 @@ pub(crate) fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_string()).collect()
 }
 
-pub(crate) fn env(name: &str, value: &str) -> EnvVar {
-    EnvVar {
-        name: name.into(),
-        value: Some(value.into()),
-        value_from: None,
-    }
-}
-
-pub(crate) fn env_field(name: &str, field_path: &str) -> EnvVar {
-    EnvVar {
-        name: name.into(),
-        value: None,
-        value_from: Some(EnvVarSource {
-            field_ref: Some(ObjectFieldSelector {
-                api_version: None,
-                field_path: field_path.into(),
-            }),
-            ..Default::default()
-        }),
-    }
-}
-
-/// `env` followed by the user's extra variables (skipping names the mode already sets).
-pub(crate) fn with_user_env(mut env: Vec<EnvVar>, extra: &BTreeMap<String, String>) -> Vec<EnvVar> {
-    for (name, value) in extra {
+/// The env a mode sets, with the user's values taken over, then the user's other variables. As
+/// in the chart, a variable the user sets keeps the user's value: `validate` says when that
+/// value is one ARC cannot work with.
+pub(crate) fn with_user_env(mode: Vec<EnvVar>, user: &BTreeMap<String, String>) -> Vec<EnvVar> {
+    let mut env: Vec<EnvVar> = mode
+        .into_iter()
+        .map(|e| match user.get(&e.name) {
+            Some(value) => env_value(&e.name, value),
+            None => e,
+        })
+        .collect();
+    for (name, value) in user {
         if !env.iter().any(|e| &e.name == name) {
-            env.push(self::env(name, value));
+            env.push(env_value(name, value));
         }
     }
     env
 }
 
-pub(crate) fn mount(name: &str, path: &str) -> VolumeMount {
-    VolumeMount {
-        name: name.into(),
-        mount_path: path.into(),
-        ..Default::default()
-    }
-}
-
 pub(crate) fn read_only_mount(name: &str, path: &str) -> VolumeMount {
     VolumeMount {
         read_only: Some(true),
-        ..mount(name, path)
-    }
-}
-
-pub(crate) fn empty_dir(name: &str) -> Volume {
-    Volume {
-        name: name.into(),
-        empty_dir: Some(EmptyDirVolumeSource::default()),
-        ..Default::default()
+        ..arcfleet_arc::runner::mount(name, path)
     }
 }
 
@@ -118,15 +89,6 @@ pub(crate) fn tolerations(spec: &[model::Toleration]) -> Option<Vec<Toleration>>
 
 pub(crate) fn non_empty(map: &BTreeMap<String, String>) -> Option<BTreeMap<String, String>> {
     (!map.is_empty()).then(|| map.clone())
-}
-
-pub(crate) fn rule(groups: &[&str], resources: &[&str], verbs: &[&str]) -> PolicyRule {
-    PolicyRule {
-        api_groups: Some(strings(groups)),
-        resources: Some(strings(resources)),
-        verbs: strings(verbs),
-        ..Default::default()
-    }
 }
 
 pub(crate) fn role_ref(kind: &str, name: &str) -> RoleRef {

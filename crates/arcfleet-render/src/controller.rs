@@ -12,9 +12,20 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use arcfleet_spec::Fleet;
 use arcfleet_spec::model::{LogFormat, LogLevel, UpdateStrategy};
 
+use arcfleet_arc::controller::{
+    ControllerArgs, LISTENER_IMAGE_ENV, MetricsAddrs, POD_NAMESPACE_ENV,
+};
+use arcfleet_arc::meta::{
+    CONTROLLER_PART_OF, CONTROLLER_SA_NAME_LABEL, CONTROLLER_SA_NAMESPACE_LABEL,
+};
+use arcfleet_arc::rbac::{
+    CONTROLLER_CLUSTER_ROLE, CONTROLLER_LISTENER_ROLE, LEADER_ELECTION_ROLE, policy_rules,
+};
+use arcfleet_arc::runner::{empty_dir, env_field, env_value, mount};
+
 use crate::build::{
-    container, empty_dir, env, env_field, map, meta, mount, non_empty, resources, role_ref, rule,
-    service_account_subject, strings, tolerations,
+    container, map, meta, non_empty, resources, role_ref, service_account_subject, strings,
+    tolerations,
 };
 use crate::object::Object;
 
@@ -35,7 +46,7 @@ pub(crate) fn objects(fleet: &Fleet) -> Vec<Object> {
         }),
         Object::ClusterRole(ClusterRole {
             metadata: meta(name, None),
-            rules: Some(cluster_rules()),
+            rules: Some(policy_rules(CONTROLLER_CLUSTER_ROLE)),
             ..Default::default()
         }),
         Object::ClusterRoleBinding(ClusterRoleBinding {
@@ -45,20 +56,7 @@ pub(crate) fn objects(fleet: &Fleet) -> Vec<Object> {
         }),
         Object::Role(Role {
             metadata: meta(&format!("{name}-listener"), Some(ns)),
-            rules: Some(vec![
-                rule(&[""], &["pods"], &["create", "delete", "get"]),
-                rule(&[""], &["pods/status"], &["get"]),
-                rule(
-                    &[""],
-                    &["secrets"],
-                    &["create", "delete", "get", "patch", "update"],
-                ),
-                rule(
-                    &[""],
-                    &["serviceaccounts"],
-                    &["create", "delete", "get", "patch", "update"],
-                ),
-            ]),
+            rules: Some(policy_rules(CONTROLLER_LISTENER_ROLE)),
         }),
         Object::RoleBinding(RoleBinding {
             metadata: meta(&format!("{name}-listener"), Some(ns)),
@@ -70,14 +68,7 @@ pub(crate) fn objects(fleet: &Fleet) -> Vec<Object> {
         let role_name = format!("{name}-leader-election");
         out.push(Object::Role(Role {
             metadata: meta(&role_name, Some(ns)),
-            rules: Some(vec![
-                rule(
-                    &["coordination.k8s.io"],
-                    &["leases"],
-                    &["get", "watch", "list", "delete", "update", "create"],
-                ),
-                rule(&[""], &["events"], &["create", "patch"]),
-            ]),
+            rules: Some(policy_rules(LEADER_ELECTION_ROLE)),
         }));
         out.push(Object::RoleBinding(RoleBinding {
             metadata: meta(&role_name, Some(ns)),
@@ -95,54 +86,13 @@ fn controller_labels(fleet: &Fleet) -> std::collections::BTreeMap<String, String
         ("app.kubernetes.io/name", "gha-rs-controller"),
         ("app.kubernetes.io/namespace", &c.namespace),
         ("app.kubernetes.io/instance", &c.name),
-        ("app.kubernetes.io/part-of", "gha-rs-controller"),
+        ("app.kubernetes.io/part-of", CONTROLLER_PART_OF),
     ])
 }
 
-/// The chart's ClusterRole rules, verbatim.
-fn cluster_rules() -> Vec<k8s_openapi::api::rbac::v1::PolicyRule> {
-    let full = &[
-        "create", "delete", "get", "list", "patch", "update", "watch",
-    ];
-    let finalizers = &["patch", "update"];
-    let status = &["get", "patch", "update"];
-    let arc = &["actions.github.com"];
-    vec![
-        rule(arc, &["autoscalingrunnersets"], full),
-        rule(arc, &["autoscalingrunnersets/finalizers"], finalizers),
-        rule(arc, &["autoscalingrunnersets/status"], status),
-        rule(arc, &["autoscalinglisteners"], full),
-        rule(arc, &["autoscalinglisteners/status"], status),
-        rule(arc, &["autoscalinglisteners/finalizers"], finalizers),
-        rule(arc, &["ephemeralrunnersets"], full),
-        rule(arc, &["ephemeralrunnersets/status"], status),
-        rule(arc, &["ephemeralrunnersets/finalizers"], finalizers),
-        rule(arc, &["ephemeralrunners"], full),
-        rule(arc, &["ephemeralrunners/finalizers"], finalizers),
-        rule(arc, &["ephemeralrunners/status"], status),
-        rule(&[""], &["pods"], &["list", "watch"]),
-        rule(&[""], &["serviceaccounts"], &["list", "watch"]),
-        rule(
-            &["rbac.authorization.k8s.io"],
-            &["rolebindings"],
-            &["list", "watch"],
-        ),
-        rule(
-            &["rbac.authorization.k8s.io"],
-            &["roles"],
-            &["list", "watch", "patch"],
-        ),
-    ]
-}
-
-/// The manager's arguments, in the chart's order.
+/// The manager's arguments, in the chart's order (`arcfleet_arc::controller::ControllerArgs`).
 pub(crate) fn args(fleet: &Fleet) -> Vec<String> {
     let c = &fleet.controller.spec;
-    let mut args = vec!["--auto-scaling-runner-set-only".to_string()];
-    if c.replicas > 1 {
-        args.push("--enable-leader-election".into());
-        args.push(format!("--leader-election-id={}", c.name));
-    }
     let level = match c.log_level {
         LogLevel::Debug => "debug",
         LogLevel::Info => "info",
@@ -153,32 +103,34 @@ pub(crate) fn args(fleet: &Fleet) -> Vec<String> {
         LogFormat::Text => "text",
         LogFormat::Json => "json",
     };
-    args.push(format!("--log-level={level}"));
-    args.push(format!("--log-format={format}"));
-    args.push(format!(
-        "--runner-max-concurrent-reconciles={}",
-        c.runner_max_concurrent_reconciles
-    ));
-    if fleet.controller.version.has_update_strategy_flag() {
-        let strategy = match c.update_strategy {
-            Some(UpdateStrategy::Eventual) => "eventual",
-            Some(UpdateStrategy::Immediate) | None => "immediate",
-        };
-        args.push(format!("--update-strategy={strategy}"));
+    let update_strategy = fleet
+        .controller
+        .version
+        .has_update_strategy_flag()
+        .then(|| {
+            match c.update_strategy {
+                Some(UpdateStrategy::Eventual) => "eventual",
+                Some(UpdateStrategy::Immediate) | None => "immediate",
+            }
+            .to_string()
+        });
+    ControllerArgs {
+        leader_election_id: (c.replicas > 1).then(|| c.name.clone()),
+        log_level: Some(level.into()),
+        log_format: Some(format.into()),
+        runner_max_concurrent_reconciles: Some(c.runner_max_concurrent_reconciles.to_string()),
+        update_strategy,
+        metrics: c.metrics.as_ref().map(|m| MetricsAddrs {
+            listener_addr: format!(":{}", m.port),
+            listener_endpoint: m.path.clone(),
+            controller_addr: format!(":{}", m.port),
+        }),
+        ..Default::default()
     }
-    match &c.metrics {
-        Some(m) => {
-            args.push(format!("--listener-metrics-addr=:{}", m.port));
-            args.push(format!("--listener-metrics-endpoint={}", m.path));
-            args.push(format!("--metrics-addr=:{}", m.port));
-        }
-        None => {
-            args.push("--listener-metrics-addr=0".into());
-            args.push("--listener-metrics-endpoint=".into());
-            args.push("--metrics-addr=0".into());
-        }
-    }
-    args
+    .args()
+    .into_iter()
+    .map(|a| a.text)
+    .collect()
 }
 
 fn deployment(fleet: &Fleet) -> Deployment {
@@ -195,14 +147,8 @@ fn deployment(fleet: &Fleet) -> Deployment {
         "controller-manager".into(),
     );
     let mut deployment_labels = controller_labels(fleet);
-    deployment_labels.insert(
-        "actions.github.com/controller-service-account-name".into(),
-        c.name.clone(),
-    );
-    deployment_labels.insert(
-        "actions.github.com/controller-service-account-namespace".into(),
-        c.namespace.clone(),
-    );
+    deployment_labels.insert(CONTROLLER_SA_NAME_LABEL.into(), c.name.clone());
+    deployment_labels.insert(CONTROLLER_SA_NAMESPACE_LABEL.into(), c.namespace.clone());
     let manager = k8s_openapi::api::core::v1::Container {
         image_pull_policy: Some("IfNotPresent".into()),
         command: Some(strings(&["/manager"])),
@@ -217,8 +163,8 @@ fn deployment(fleet: &Fleet) -> Deployment {
         }),
         env: Some(vec![
             // The listener pods run this same image.
-            env("CONTROLLER_MANAGER_CONTAINER_IMAGE", &image),
-            env_field("CONTROLLER_MANAGER_POD_NAMESPACE", "metadata.namespace"),
+            env_value(LISTENER_IMAGE_ENV, &image),
+            env_field(POD_NAMESPACE_ENV, "metadata.namespace"),
         ]),
         volume_mounts: Some(vec![mount("tmp", "/tmp")]),
         resources: resources(c.resources.as_ref()),

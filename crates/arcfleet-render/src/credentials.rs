@@ -3,23 +3,16 @@
 
 use std::collections::BTreeMap;
 
+use arcfleet_arc::credentials::{APP_KEYS, TOKEN};
+use arcfleet_arc::meta::CLEANUP_FINALIZER;
 use arcfleet_crds::{
     ExternalSecret, ExternalSecretData, ExternalSecretSpec, ExternalSecretTarget,
-    ExternalSecretTemplate, RemoteReference, SecretStoreRef,
+    ExternalSecretTemplate, RemoteReference, SecretStoreRef, TemplateMetadata,
 };
 use arcfleet_spec::model::{Registry, SecretStoreKind};
 use arcfleet_spec::{Fleet, ResolvedSet};
 
 use crate::object::Object;
-
-/// Secret keys ARC reads for a GitHub App.
-pub const GITHUB_APP_KEYS: [&str; 3] = [
-    "github_app_id",
-    "github_app_installation_id",
-    "github_app_private_key",
-];
-/// Secret key ARC reads for a personal access token.
-pub const GITHUB_TOKEN_KEY: &str = "github_token";
 
 /// Name of the pull Secret made for registry `registry`.
 pub fn pull_secret_name(registry: &str) -> String {
@@ -67,22 +60,33 @@ pub(crate) fn github_credentials(fleet: &Fleet, set: &ResolvedSet) -> Object {
         (Some(app), _) => {
             let p = &app.properties;
             let properties = [&p.app_id, &p.installation_id, &p.private_key];
-            GITHUB_APP_KEYS
+            APP_KEYS
                 .iter()
                 .zip(properties)
                 .map(|(key, property)| data(key, &app.remote_key, Some(property)))
                 .collect()
         }
-        (None, Some(token)) => vec![data(
-            GITHUB_TOKEN_KEY,
-            &token.remote_key,
-            Some(&token.property),
-        )],
+        (None, Some(token)) => vec![data(TOKEN, &token.remote_key, Some(&token.property))],
         (None, None) => Vec::new(),
     };
+    let base = base_spec(fleet, &set.secret_name);
     let spec = ExternalSecretSpec {
         data: Some(entries),
-        ..base_spec(fleet, &set.secret_name)
+        // The controller still needs the credentials while it deletes a scale set (to remove
+        // it from GitHub): the Secret carries the chart's cleanup finalizer, which the
+        // controller removes when the last set naming it is gone. Without template data the
+        // operator writes the fetched keys unchanged.
+        target: base.target.map(|t| ExternalSecretTarget {
+            template: Some(ExternalSecretTemplate {
+                metadata: Some(TemplateMetadata {
+                    finalizers: Some(vec![CLEANUP_FINALIZER.to_string()]),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..t
+        }),
+        ..base
     };
     Object::ExternalSecret(Box::new(ExternalSecret::new(
         &set.secret_name,

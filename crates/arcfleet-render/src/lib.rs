@@ -46,7 +46,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use rayon::prelude::*;
 
-pub use credentials::{GITHUB_APP_KEYS, GITHUB_TOKEN_KEY, pull_secret_name};
+pub use credentials::pull_secret_name;
 pub use object::Object;
 pub use output::{
     Drift, GENERATED_MARKER, OutputError, WriteReport, compare_dir, generated_files, is_generated,

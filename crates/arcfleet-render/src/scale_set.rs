@@ -4,12 +4,22 @@
 
 use std::collections::BTreeMap;
 
+use arcfleet_arc::meta::{
+    CLEANUP_FINALIZER, COMPONENT_LABEL, Cleanup, SCALE_SET_COMPONENT, SCALE_SET_NAME_LABEL,
+    SCALE_SET_NAMESPACE_LABEL, VERSION_LABEL,
+};
+use arcfleet_arc::names::ScaleSetNames;
+use arcfleet_arc::rbac::{kube_mode_rules, manager_rules, policy_rules};
+use arcfleet_arc::runner::{
+    self, DIND_EXTERNALS_VOLUME, WORK_DIR, WORK_VOLUME, dind_daemon, dind_externals_init,
+    empty_dir, env, env_value, kube_runner_env, mount,
+};
 use arcfleet_crds::{AutoscalingRunnerSet, AutoscalingRunnerSetSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, ConfigMapVolumeSource, Container, EphemeralVolumeSource, ExecAction,
-    HostPathVolumeSource, LocalObjectReference, PersistentVolumeClaimSpec,
-    PersistentVolumeClaimTemplate, PersistentVolumeClaimVolumeSource, PodSpec, PodTemplateSpec,
-    Probe, SecurityContext, ServiceAccount, Volume, VolumeResourceRequirements,
+    ConfigMap, ConfigMapVolumeSource, Container, EphemeralVolumeSource, HostPathVolumeSource,
+    LocalObjectReference, PersistentVolumeClaimSpec, PersistentVolumeClaimTemplate,
+    PersistentVolumeClaimVolumeSource, PodSpec, PodTemplateSpec, ServiceAccount, Volume,
+    VolumeResourceRequirements,
 };
 use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
@@ -20,8 +30,8 @@ use arcfleet_spec::{Fleet, ResolvedSet};
 
 use crate::RenderError;
 use crate::build::{
-    container, empty_dir, env, env_field, map, meta, mount, non_empty, read_only_mount, resources,
-    role_ref, rule, service_account_subject, strings, tolerations, with_user_env,
+    container, map, meta, non_empty, read_only_mount, resources, role_ref, service_account_subject,
+    strings, tolerations, with_user_env,
 };
 use crate::credentials::pull_secret_name;
 use crate::object::Object;
@@ -30,9 +40,10 @@ use crate::object::Object;
 pub(crate) const HOOK_TEMPLATE_DIR: &str = "/home/runner/pod-templates";
 /// The worker podspec's key in its ConfigMap.
 pub(crate) const HOOK_TEMPLATE_KEY: &str = "worker-podspec.yaml";
-const WORK_DIR: &str = "/home/runner/_work";
-const DOCKER_SOCKET: &str = "unix:///var/run/docker.sock";
 const DOCKER_TLS_CERT_DIR: &str = "/certs";
+/// The client certificates dockerd writes for TLS, shared with the runner.
+const DIND_CERT_VOLUME: &str = "dind-cert";
+const DIND_CERT_DIR: &str = "/certs/client";
 
 pub(crate) fn objects(fleet: &Fleet, set: &ResolvedSet) -> Result<Vec<Object>, RenderError> {
     let class = fleet
@@ -40,14 +51,21 @@ pub(crate) fn objects(fleet: &Fleet, set: &ResolvedSet) -> Result<Vec<Object>, R
         .ok_or_else(|| RenderError::UnknownClass(set.class.clone()))?;
     let ns = set.namespace.as_str();
     let controller = &fleet.controller.spec;
-    let manager = format!("{}-gha-rs-manager", set.name);
+    let names = ScaleSetNames::new(&set.name);
+    let manager = names.manager();
+    // What the controller needs while it deletes the set carries the chart's cleanup finalizer,
+    // and the set names each such object in its cleanup annotation.
+    let mut cleanup = vec![
+        (Cleanup::ManagerRole, manager.clone()),
+        (Cleanup::ManagerRoleBinding, manager.clone()),
+    ];
     let mut out = vec![
         Object::Role(Role {
-            metadata: meta(&manager, Some(ns)),
-            rules: Some(manager_rules()),
+            metadata: protected(&manager, ns),
+            rules: Some(policy_rules(&manager_rules(false))),
         }),
         Object::RoleBinding(RoleBinding {
-            metadata: meta(&manager, Some(ns)),
+            metadata: protected(&manager, ns),
             role_ref: role_ref("Role", &manager),
             subjects: Some(vec![service_account_subject(
                 &controller.name,
@@ -56,54 +74,54 @@ pub(crate) fn objects(fleet: &Fleet, set: &ResolvedSet) -> Result<Vec<Object>, R
         }),
     ];
     let runner_sa = match class.mode {
-        ContainerMode::Dind => format!("{}-gha-rs-no-permission", set.name),
-        ContainerMode::Kubernetes => format!("{}-gha-rs-kube-mode", set.name),
+        ContainerMode::Dind => {
+            let sa = names.no_permission_service_account();
+            cleanup.push((Cleanup::NoPermissionServiceAccount, sa.clone()));
+            sa
+        }
+        ContainerMode::Kubernetes => {
+            let sa = names.kube_mode_service_account();
+            cleanup.push((Cleanup::KubernetesModeServiceAccount, sa.clone()));
+            sa
+        }
     };
     out.push(Object::ServiceAccount(ServiceAccount {
-        metadata: meta(&runner_sa, Some(ns)),
+        metadata: protected(&runner_sa, ns),
         ..Default::default()
     }));
     if class.mode == ContainerMode::Kubernetes {
+        let role = names.kube_mode_role();
+        cleanup.push((Cleanup::KubernetesModeRole, role.clone()));
+        cleanup.push((Cleanup::KubernetesModeRoleBinding, role.clone()));
         out.push(Object::Role(Role {
-            metadata: meta(&runner_sa, Some(ns)),
-            rules: Some(hook_rules()),
+            metadata: protected(&role, ns),
+            rules: Some(policy_rules(&kube_mode_rules(false))),
         }));
         out.push(Object::RoleBinding(RoleBinding {
-            metadata: meta(&runner_sa, Some(ns)),
-            role_ref: role_ref("Role", &runner_sa),
+            metadata: protected(&role, ns),
+            role_ref: role_ref("Role", &role),
             subjects: Some(vec![service_account_subject(&runner_sa, ns)]),
         }));
         out.push(Object::ConfigMap(worker_podspec(set, class)?));
     }
+    // The credentials Secret is written by its ExternalSecret, which puts the same finalizer on
+    // it (`crate::credentials`).
+    cleanup.push((Cleanup::GithubSecret, set.secret_name.clone()));
     out.push(Object::AutoscalingRunnerSet(Box::new(scale_set(
-        fleet, set, class, &runner_sa,
+        fleet, set, class, &runner_sa, &cleanup,
     ))));
     Ok(out)
 }
 
-/// The chart's manager Role (`manager_role.yaml`): what the controller needs in a set's namespace.
-fn manager_rules() -> Vec<k8s_openapi::api::rbac::v1::PolicyRule> {
-    let edit = &["create", "delete", "get", "list", "patch", "update"];
-    let rbac = &["create", "delete", "get", "patch", "update"];
-    vec![
-        rule(&[""], &["pods"], &["create", "delete", "get"]),
-        rule(&[""], &["pods/status"], &["get"]),
-        rule(&[""], &["secrets"], edit),
-        rule(&[""], &["serviceaccounts"], edit),
-        rule(&["rbac.authorization.k8s.io"], &["rolebindings"], rbac),
-        rule(&["rbac.authorization.k8s.io"], &["roles"], rbac),
-    ]
-}
-
-/// The container hook's permissions (`kube_mode_role.yaml`, = the hook's `requiredPermissions`).
-fn hook_rules() -> Vec<k8s_openapi::api::rbac::v1::PolicyRule> {
-    vec![
-        rule(&[""], &["pods"], &["get", "list", "create", "delete"]),
-        rule(&[""], &["pods/exec"], &["get", "create"]),
-        rule(&[""], &["pods/log"], &["get", "list", "watch"]),
-        rule(&["batch"], &["jobs"], &["get", "list", "create", "delete"]),
-        rule(&[""], &["secrets"], &["get", "list", "create", "delete"]),
-    ]
+/// Metadata of an object the controller releases once the set is deleted. Until then the
+/// finalizer keeps it, so a GitOps prune that removes RBAC before the scale set cannot strand
+/// the controller's cleanup (ARC issue #3440); the controller finds it through the set's
+/// cleanup annotation (`autoscalingrunnerset_controller.go:removeFinalizersFromDependentResources`).
+pub(crate) fn protected(name: &str, namespace: &str) -> ObjectMeta {
+    ObjectMeta {
+        finalizers: Some(vec![CLEANUP_FINALIZER.to_string()]),
+        ..meta(name, Some(namespace))
+    }
 }
 
 pub(crate) fn worker_podspec_name(set: &ResolvedSet) -> String {
@@ -114,7 +132,7 @@ pub(crate) fn worker_podspec_name(set: &ResolvedSet) -> String {
 fn worker_podspec(set: &ResolvedSet, class: &RunnerClass) -> Result<ConfigMap, RenderError> {
     let pod = class.workflow_pod.clone().unwrap_or_default();
     let job = Container {
-        env: (!pod.env.is_empty()).then(|| pod.env.iter().map(|(k, v)| env(k, v)).collect()),
+        env: (!pod.env.is_empty()).then(|| pod.env.iter().map(|(k, v)| env_value(k, v)).collect()),
         resources: resources(pod.resources.as_ref()),
         volume_mounts: (!pod.caches.is_empty()).then(|| {
             pod.caches
@@ -188,6 +206,7 @@ fn scale_set(
     set: &ResolvedSet,
     class: &RunnerClass,
     runner_sa: &str,
+    cleanup: &[(Cleanup, String)],
 ) -> AutoscalingRunnerSet {
     let controller = &fleet.controller.spec;
     let version = fleet.controller.version.to_string();
@@ -223,12 +242,18 @@ fn scale_set(
         },
     );
     ars.metadata.labels = Some(map([
-        ("app.kubernetes.io/component", "autoscaling-runner-set"),
+        (COMPONENT_LABEL, SCALE_SET_COMPONENT),
         // ARC deletes a scale set whose major.minor differs from the controller's build.
-        ("app.kubernetes.io/version", &version),
-        ("actions.github.com/scale-set-name", &set.name),
-        ("actions.github.com/scale-set-namespace", &set.namespace),
+        (VERSION_LABEL, &version),
+        (SCALE_SET_NAME_LABEL, &set.name),
+        (SCALE_SET_NAMESPACE_LABEL, &set.namespace),
     ]));
+    ars.metadata.annotations = Some(
+        cleanup
+            .iter()
+            .map(|(c, name)| (c.annotation().to_string(), name.clone()))
+            .collect(),
+    );
     ars
 }
 
@@ -265,102 +290,75 @@ fn runner_template(
 
 fn runner_container(class: &RunnerClass) -> Container {
     Container {
-        command: Some(strings(&["/home/runner/run.sh"])),
+        command: Some(strings(&[runner::RUNNER_COMMAND])),
         image_pull_policy: class.image_pull_policy.clone(),
         resources: resources(class.resources.as_ref()),
-        ..container("runner", &class.image)
+        ..container(runner::RUNNER_CONTAINER, &class.image)
     }
 }
 
-/// Docker-in-Docker as the chart renders it: the `dind` container is the only privileged one; a
-/// native sidecar from Kubernetes 1.29, a plain second container before.
+/// Docker-in-Docker as the chart renders it (`arcfleet_arc::runner`): the `dind` container is
+/// the only privileged one; a native sidecar from Kubernetes 1.29, a plain second container
+/// before. With `tls`, dockerd listens on TCP with certificates instead of the socket.
 fn dind_pod(fleet: &Fleet, class: &RunnerClass) -> PodSpec {
     let dind_spec = class
         .dind
         .clone()
         .unwrap_or_else(|| arcfleet_spec::model::Dind {
-            image: "docker:dind".into(),
+            image: runner::DIND_IMAGE.into(),
             tls: false,
             resources: None,
         });
     let sidecar = fleet.kubernetes_version.has_native_sidecars();
     let init_externals = Container {
-        command: Some(strings(&["cp"])),
-        args: Some(strings(&[
-            "-r",
-            "/home/runner/externals/.",
-            "/home/runner/tmpDir/",
-        ])),
-        volume_mounts: Some(vec![mount("dind-externals", "/home/runner/tmpDir")]),
         resources: resources(class.resources.as_ref()),
         image_pull_policy: class.image_pull_policy.clone(),
-        ..container("init-dind-externals", &class.image)
+        ..dind_externals_init(Some(&class.image))
     };
-    let (dind_args, dind_env, socket_or_certs, runner_env) = if dind_spec.tls {
+    let mut dind = Container {
+        image: Some(dind_spec.image.clone()),
+        resources: resources(dind_spec.resources.as_ref()),
+        ..dind_daemon(sidecar)
+    };
+    let (volumes, runner_env, runner_mounts) = if dind_spec.tls {
         // Flags only: docker's entrypoint then generates certificates under DOCKER_TLS_CERTDIR
         // and listens on tcp://0.0.0.0:2376 with --tlsverify (and on the socket for the probe).
+        dind.args = Some(strings(&["--group=$(DOCKER_GROUP_GID)"]));
+        dind.env = Some(vec![
+            env_value("DOCKER_GROUP_GID", "123"),
+            env_value("DOCKER_TLS_CERTDIR", DOCKER_TLS_CERT_DIR),
+        ]);
+        dind.volume_mounts = Some(vec![
+            mount(WORK_VOLUME, WORK_DIR),
+            mount(DIND_CERT_VOLUME, DIND_CERT_DIR),
+            mount(DIND_EXTERNALS_VOLUME, "/home/runner/externals"),
+        ]);
         (
-            strings(&["--group=$(DOCKER_GROUP_GID)"]),
             vec![
-                env("DOCKER_GROUP_GID", "123"),
-                env("DOCKER_TLS_CERTDIR", DOCKER_TLS_CERT_DIR),
+                empty_dir(DIND_CERT_VOLUME),
+                empty_dir(DIND_EXTERNALS_VOLUME),
             ],
-            ("dind-cert", "/certs/client"),
             vec![
-                env("DOCKER_HOST", "tcp://localhost:2376"),
-                env("DOCKER_TLS_VERIFY", "1"),
-                env("DOCKER_CERT_PATH", "/certs/client"),
-                env("RUNNER_WAIT_FOR_DOCKER_IN_SECONDS", "120"),
+                env_value(env::DOCKER_HOST, "tcp://localhost:2376"),
+                env_value("DOCKER_TLS_VERIFY", "1"),
+                env_value("DOCKER_CERT_PATH", DIND_CERT_DIR),
+                env_value(env::RUNNER_WAIT_FOR_DOCKER_IN_SECONDS, "120"),
+            ],
+            vec![
+                mount(WORK_VOLUME, WORK_DIR),
+                read_only_mount(DIND_CERT_VOLUME, DIND_CERT_DIR),
             ],
         )
     } else {
         (
-            vec![
-                "dockerd".into(),
-                format!("--host={DOCKER_SOCKET}"),
-                "--group=$(DOCKER_GROUP_GID)".into(),
-            ],
-            vec![env("DOCKER_GROUP_GID", "123")],
-            ("dind-sock", "/var/run"),
-            vec![
-                env("DOCKER_HOST", DOCKER_SOCKET),
-                env("RUNNER_WAIT_FOR_DOCKER_IN_SECONDS", "120"),
-            ],
+            runner::dind_volumes(),
+            runner::dind_runner_env(),
+            runner::dind_runner_mounts(),
         )
-    };
-    let dind = Container {
-        args: Some(dind_args),
-        env: Some(dind_env),
-        security_context: Some(SecurityContext {
-            privileged: Some(true),
-            ..Default::default()
-        }),
-        restart_policy: sidecar.then(|| "Always".to_string()),
-        startup_probe: sidecar.then(|| Probe {
-            exec: Some(ExecAction {
-                command: Some(strings(&["docker", "info"])),
-            }),
-            initial_delay_seconds: Some(0),
-            failure_threshold: Some(24),
-            period_seconds: Some(5),
-            ..Default::default()
-        }),
-        volume_mounts: Some(vec![
-            mount("work", WORK_DIR),
-            mount(socket_or_certs.0, socket_or_certs.1),
-            mount("dind-externals", "/home/runner/externals"),
-        ]),
-        resources: resources(dind_spec.resources.as_ref()),
-        ..container("dind", &dind_spec.image)
-    };
-    let runner_mount = if dind_spec.tls {
-        read_only_mount(socket_or_certs.0, socket_or_certs.1)
-    } else {
-        mount(socket_or_certs.0, socket_or_certs.1)
     };
     let runner = Container {
         env: Some(with_user_env(runner_env, &class.env)),
-        volume_mounts: Some(vec![mount("work", WORK_DIR), runner_mount]),
+        volume_mounts: Some(runner_mounts),
         ..runner_container(class)
     };
     let (init_containers, containers) = if sidecar {
@@ -371,11 +369,12 @@ fn dind_pod(fleet: &Fleet, class: &RunnerClass) -> PodSpec {
     PodSpec {
         init_containers: Some(init_containers),
         containers,
-        volumes: Some(vec![
-            empty_dir(socket_or_certs.0),
-            empty_dir("dind-externals"),
-            empty_dir("work"),
-        ]),
+        volumes: Some(
+            volumes
+                .into_iter()
+                .chain([empty_dir(WORK_VOLUME)])
+                .collect(),
+        ),
         ..Default::default()
     }
 }
@@ -383,28 +382,21 @@ fn dind_pod(fleet: &Fleet, class: &RunnerClass) -> PodSpec {
 /// Kubernetes mode: the container hook runs each job in its own pod, sharing the ephemeral
 /// `work` claim (`<pod>-work`, which the hook expects), shaped by the worker podspec.
 fn kubernetes_pod(set: &ResolvedSet, class: &RunnerClass) -> PodSpec {
-    let hook_env = vec![
-        env(
-            "ACTIONS_RUNNER_CONTAINER_HOOKS",
-            "/home/runner/k8s/index.js",
-        ),
-        env_field("ACTIONS_RUNNER_POD_NAME", "metadata.name"),
-        env("ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER", "true"),
-        env(
-            "ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE",
-            &format!("{HOOK_TEMPLATE_DIR}/{HOOK_TEMPLATE_KEY}"),
-        ),
-    ];
+    let mut hook_env = kube_runner_env(runner::ContainerMode::Kubernetes, Some(&class.image));
+    hook_env.push(env_value(
+        env::HOOK_TEMPLATE,
+        &format!("{HOOK_TEMPLATE_DIR}/{HOOK_TEMPLATE_KEY}"),
+    ));
     let runner = Container {
         env: Some(with_user_env(hook_env, &class.env)),
         volume_mounts: Some(vec![
-            mount("work", WORK_DIR),
+            mount(WORK_VOLUME, WORK_DIR),
             read_only_mount("worker-podspec", HOOK_TEMPLATE_DIR),
         ]),
         ..runner_container(class)
     };
     let work = class.work_volume.as_ref().map(|w| Volume {
-        name: "work".into(),
+        name: WORK_VOLUME.into(),
         ephemeral: Some(EphemeralVolumeSource {
             volume_claim_template: Some(PersistentVolumeClaimTemplate {
                 metadata: None,

@@ -12,11 +12,8 @@ use arcfleet_k8s::{
 use crate::fleet::{Fleet, PodShape, ResolvedController, ResolvedNamespace, ResolvedSet};
 use crate::load::LoadedSpec;
 use crate::model::{API_VERSION, Auth, ContainerMode, KIND, QuotaSpec, RunnerSet};
-use crate::version::{KubeVersion, Version};
-
-/// Longest scale set name ARC accepts: the listener's name adds a 17-character suffix and must
-/// stay a 63-character label.
-pub const MAX_SET_NAME: usize = 45;
+use arcfleet_arc::names::MAX_SCALE_SET_NAME;
+use arcfleet_arc::{KubeVersion, Version};
 
 /// Settings that come from outside the spec.
 #[derive(Clone, Debug, Default)]
@@ -451,10 +448,10 @@ impl Checker<'_> {
 
     fn set_fields(&mut self, base: &str, set: &RunnerSet) {
         let spec = &self.spec.document.spec;
-        if !is_dns1123_label(&set.name) || set.name.len() > MAX_SET_NAME {
+        if !is_dns1123_label(&set.name) || set.name.len() > MAX_SCALE_SET_NAME {
             self.error(
                 &format!("{base}/name"),
-                format!("runner set name `{}` must be a DNS-1123 label of at most {MAX_SET_NAME} characters (ARC appends a listener suffix)", set.name),
+                format!("runner set name `{}` must be a DNS-1123 label of at most {MAX_SCALE_SET_NAME} characters (ARC appends a listener suffix)", set.name),
                 None,
             );
         }

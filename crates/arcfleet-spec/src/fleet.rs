@@ -8,7 +8,7 @@ use arcfleet_k8s::{ContainerKind, ContainerResources, PodUsage, Quantity, pod_us
 use crate::model::{
     Auth, ContainerMode, Controller, Registry, Resources, RunnerClass, SecretStore,
 };
-use crate::version::{KubeVersion, Version};
+use arcfleet_arc::{KubeVersion, Version};
 
 /// A checked fleet.
 #[derive(Clone, Debug)]

@@ -33,13 +33,11 @@ mod check;
 mod fleet;
 mod load;
 pub mod model;
-mod version;
 
-pub use check::{MAX_SET_NAME, ResolveOptions, resolve};
+pub use check::{ResolveOptions, resolve};
 pub use fleet::{Fleet, PodShape, ResolvedController, ResolvedNamespace, ResolvedSet};
 pub use load::{LoadedSpec, SPEC_RULE, load_spec};
 pub use model::FleetDocument;
-pub use version::{KubeVersion, Version, VersionError};
 
 /// The fleet spec's JSON Schema (for editors: yaml-language-server's `# yaml-language-server: $schema=`).
 pub fn json_schema() -> serde_json::Value {

@@ -377,7 +377,7 @@ fn controller(release: &Release<'_>) -> Option<(Node, (Node, Node))> {
     ];
     let version = tag_node.scalar_text().and_then(|t| {
         t.trim_start_matches('v')
-            .parse::<arcfleet_spec::Version>()
+            .parse::<arcfleet_arc::Version>()
             .ok()
     });
     if version.is_some_and(|v| v.has_update_strategy_flag())

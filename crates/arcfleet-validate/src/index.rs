@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use arcfleet_arc::Version;
 use arcfleet_diag::{ObjectRef, SourceFile, Span};
-use arcfleet_spec::Version;
 use arcfleet_yaml::{Document, Node};
 use rayon::prelude::*;
 

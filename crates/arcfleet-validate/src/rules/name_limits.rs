@@ -1,5 +1,5 @@
+use arcfleet_arc::names::MAX_SCALE_SET_NAME as MAX_SET_NAME;
 use arcfleet_k8s::is_dns1123_label;
-use arcfleet_spec::MAX_SET_NAME;
 
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 

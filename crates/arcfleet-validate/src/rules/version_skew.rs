@@ -1,4 +1,4 @@
-use arcfleet_spec::Version;
+use arcfleet_arc::Version;
 use arcfleet_yaml::Node;
 
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};

@@ -1,4 +1,4 @@
-//! ARC and Kubernetes version numbers.
+//! ARC and Kubernetes version numbers, and what each ARC version can do.
 
 use std::fmt;
 use std::str::FromStr;
@@ -31,11 +31,67 @@ impl Version {
         *self >= Version::new(0, 5, 0) && *self < Version::new(0, 15, 0)
     }
 
-    /// Whether the AutoscalingRunnerSet CRD of this version has `runnerScaleSetLabels`.
+    /// Whether the AutoscalingRunnerSet CRD of this version has `runnerScaleSetLabels` and the
+    /// `*Metadata` fields (`autoscalingListener`, `ephemeralRunnerMetadata`, ...): 0.14.0.
     pub fn has_scale_set_labels(&self) -> bool {
         *self >= Version::new(0, 14, 0)
     }
+
+    /// Whether the CRD has `listenerMetrics` (0.11.0).
+    pub fn has_listener_metrics(&self) -> bool {
+        *self >= Version::new(0, 11, 0)
+    }
+
+    /// Whether the CRD has `vaultConfig` (0.12.0).
+    pub fn has_vault_config(&self) -> bool {
+        *self >= Version::new(0, 12, 0)
+    }
+
+    /// Whether a runner pod refused by a ResourceQuota is retried (ARC PR #4305, 0.13.1) rather
+    /// than marking its EphemeralRunner failed for good.
+    pub fn retries_quota_refusals(&self) -> bool {
+        *self >= Version::new(0, 13, 1)
+    }
+
+    /// What a controller of this build version does with a scale set labelled `label`
+    /// (`apis/actions.github.com/v1alpha1/version.go:IsVersionAllowed`): since 0.12.0 (PR #4080)
+    /// only major.minor must match; before, the strings had to be equal.
+    pub fn judge_scale_set(&self, label: Version) -> SkewVerdict {
+        if label == *self {
+            SkewVerdict::Same
+        } else if (label.major, label.minor) != (self.major, self.minor)
+            || *self < Version::new(0, 12, 0)
+        {
+            SkewVerdict::Deleted
+        } else {
+            SkewVerdict::PatchDiffers
+        }
+    }
 }
+
+/// What a controller does with a scale set of another version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SkewVerdict {
+    /// The versions are equal.
+    Same,
+    /// Only the patch level differs; tolerated.
+    PatchDiffers,
+    /// The controller deletes the scale set.
+    Deleted,
+}
+
+/// ARC releases whose charts arcfleet knows (`../shared/reference/arc-versions` and 0.14.2); the
+/// chart emulation follows 0.14.2.
+pub const KNOWN_RELEASES: &[Version] = &[
+    Version::new(0, 10, 1),
+    Version::new(0, 11, 0),
+    Version::new(0, 12, 1),
+    Version::new(0, 13, 1),
+    Version::new(0, 14, 2),
+];
+
+/// The release whose charts the chart emulation reproduces.
+pub const CHART_RELEASE: Version = Version::new(0, 14, 2);
 
 /// Why a string is not a plain version.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -139,6 +195,28 @@ mod tests {
         assert!(Version::new(0, 5, 0).has_update_strategy_flag());
         assert!(!Version::new(0, 4, 0).has_update_strategy_flag());
         assert!(!Version::new(0, 15, 0).has_update_strategy_flag());
+    }
+
+    #[test]
+    fn skew_verdicts_follow_is_version_allowed() {
+        let controller = Version::new(0, 14, 2);
+        assert_eq!(
+            controller.judge_scale_set(Version::new(0, 14, 2)),
+            SkewVerdict::Same
+        );
+        assert_eq!(
+            controller.judge_scale_set(Version::new(0, 14, 1)),
+            SkewVerdict::PatchDiffers
+        );
+        assert_eq!(
+            controller.judge_scale_set(Version::new(0, 13, 1)),
+            SkewVerdict::Deleted
+        );
+        // Before 0.12.0 the controller compared the strings.
+        assert_eq!(
+            Version::new(0, 11, 0).judge_scale_set(Version::new(0, 11, 1)),
+            SkewVerdict::Deleted
+        );
     }
 
     #[test]
