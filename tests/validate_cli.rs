@@ -237,7 +237,7 @@ fn non_kubernetes_documents_are_skipped_and_counted() {
     let out = arcfleet_with_stdin(
         &["validate", "-"],
         Some(
-            "githubConfigUrl: https://github.com/x\nmaxRunners: 3\n---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n",
+            "githubConfigUrl: https://github.com/x\ngithubConfigSecret: gh\nmaxRunners: 3\n---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n",
         ),
     );
     assert_eq!(out.status.code(), Some(0));

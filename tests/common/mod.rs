@@ -20,6 +20,29 @@ pub fn shared_dir() -> PathBuf {
         .unwrap_or_else(|| root().join("../shared"))
 }
 
+/// `relative` inside the third-party reference material (`../shared`), or `None` with a note on
+/// stderr when it is not there: a fresh clone has no `../shared`, and its tests must pass. With
+/// `ARCFLEET_REQUIRE_SHARED` set (as `.ci/run` sets it) its absence fails the test instead.
+#[track_caller]
+pub fn shared(relative: &str) -> Option<PathBuf> {
+    let path = shared_dir().join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    let caller = std::panic::Location::caller();
+    if std::env::var_os("ARCFLEET_REQUIRE_SHARED").is_some() {
+        panic!(
+            "{}: required reference material is missing (ARCFLEET_REQUIRE_SHARED is set)",
+            path.display()
+        );
+    }
+    eprintln!(
+        "skipped ({caller}): {} is not there; this test reads third-party reference material that is not part of the repository",
+        path.display()
+    );
+    None
+}
+
 /// The bundled examples (folder names under `examples/`).
 pub fn examples() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))

@@ -156,11 +156,11 @@ pub const CONTROLLER_WATCH_ROLE: &[RuleSpec] = &[
     rule(ARC, &["ephemeralrunners"], FULL),
     rule(ARC, &["ephemeralrunners/finalizers"], FINALIZERS),
     rule(ARC, &["ephemeralrunners/status"], STATUS),
+    rule(ARC, &["autoscalinglisteners"], LIST_WATCH),
     rule(CORE, &["pods"], LIST_WATCH),
     rule(CORE, &["serviceaccounts"], LIST_WATCH),
     rule(RBAC, &["rolebindings"], LIST_WATCH),
     rule(RBAC, &["roles"], &["list", "watch", "patch"]),
-    rule(ARC, &["autoscalinglisteners"], LIST_WATCH),
 ];
 
 /// With `flags.watchSingleNamespace`: the Role in the controller's own namespace

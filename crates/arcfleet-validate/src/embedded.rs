@@ -16,23 +16,30 @@ pub(crate) fn pod_templates<'a>(cm: &Object<'a>) -> Vec<HookTemplate<'a>> {
     data.iter()
         .filter_map(|entry| {
             let key = entry.key.scalar_text()?;
-            let scalar = entry.value.as_scalar()?;
-            let inner = Arc::new(SourceFile::new(cm.file.name(), scalar.text()));
-            let mut docs = arcfleet_yaml::load(&inner, &Limits::default()).ok()?;
-            if docs.len() != 1 {
-                return None;
-            }
-            let root = docs.remove(0).root;
+            let root = parse_block(cm.file, &entry.value)?;
             root.path(&["spec", "containers"])?.as_sequence()?;
-            let mapper =
-                SpanMapper::new(cm.file.text(), &entry.value, scalar.style(), inner.text());
             Some(HookTemplate {
                 config_map: cm.clone(),
                 key,
-                root: remap(root, &mapper),
+                root,
             })
         })
         .collect()
+}
+
+/// The YAML document a string scalar of `file` holds (a ConfigMap entry, an Argo CD
+/// `helm.values` block), with its spans moved into `file`; `None` unless it is exactly one
+/// readable document.
+pub(crate) fn parse_block(file: &SourceFile, scalar_node: &Node) -> Option<Node> {
+    let scalar = scalar_node.as_scalar()?;
+    let inner = Arc::new(SourceFile::new(file.name(), scalar.text()));
+    let mut docs = arcfleet_yaml::load(&inner, &Limits::default()).ok()?;
+    if docs.len() != 1 {
+        return None;
+    }
+    let root = docs.remove(0).root;
+    let mapper = SpanMapper::new(file.text(), scalar_node, scalar.style(), inner.text());
+    Some(remap(root, &mapper))
 }
 
 /// Maps byte offsets of a block scalar's content to offsets in the file that holds it.
@@ -124,7 +131,7 @@ mod tests {
         let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hook\ndata:\n  job.yaml: |\n    spec:\n      containers:\n      - name: $job\n        image: x:latest\n  other: plain\n";
         let file = Arc::new(SourceFile::new("cm.yaml", text));
         let docs = arcfleet_yaml::load(&file, &Limits::default()).unwrap();
-        let index = ObjectIndex::build(&docs);
+        let index = ObjectIndex::build(docs.iter().map(|d| (d, crate::chart::Origin::Manifest)));
         let templates = index.hook_templates();
         assert_eq!(templates.len(), 1);
         let image = templates[0]

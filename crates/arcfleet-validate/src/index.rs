@@ -10,6 +10,7 @@ use arcfleet_diag::{ObjectRef, SourceFile, Span};
 use arcfleet_yaml::{Document, Node};
 use rayon::prelude::*;
 
+use crate::chart::Origin;
 use crate::embedded;
 use crate::pod::{self, Container};
 
@@ -28,6 +29,8 @@ pub struct Object<'a> {
     pub name: &'a str,
     /// `metadata.namespace`; `None` when the manifest leaves it to the tool that applies it.
     pub namespace: Option<&'a str>,
+    /// Written in the input, or rendered from Helm values.
+    pub origin: Origin,
 }
 
 impl<'a> Object<'a> {
@@ -169,10 +172,10 @@ const NOT_CLUSTER_GROUPS: &[&str] = &["kustomize.config.k8s.io/", "config.kubern
 
 impl<'a> ObjectIndex<'a> {
     /// Indexes every object of `documents` (`kind: List` items included).
-    pub fn build(documents: impl IntoIterator<Item = &'a Document>) -> Self {
+    pub fn build(documents: impl IntoIterator<Item = (&'a Document, Origin)>) -> Self {
         let mut index = ObjectIndex::default();
-        for doc in documents {
-            index.add(&doc.file, &doc.root);
+        for (doc, origin) in documents {
+            index.add(&doc.file, &doc.root, &origin);
         }
         let config_maps: Vec<Object<'a>> = index.of_kind("ConfigMap").cloned().collect();
         index.hook_templates = config_maps
@@ -182,7 +185,7 @@ impl<'a> ObjectIndex<'a> {
         index
     }
 
-    fn add(&mut self, file: &'a Arc<SourceFile>, root: &'a Node) {
+    fn add(&mut self, file: &'a Arc<SourceFile>, root: &'a Node, origin: &Origin) {
         let text = |key: &str| root.get(key).and_then(Node::as_str);
         let (Some(api_version), Some(kind)) = (text("apiVersion"), text("kind")) else {
             self.skipped += 1;
@@ -201,7 +204,7 @@ impl<'a> ObjectIndex<'a> {
                 .and_then(Node::as_sequence)
                 .unwrap_or_default()
             {
-                self.add(file, item);
+                self.add(file, item, origin);
             }
             return;
         }
@@ -226,6 +229,7 @@ impl<'a> ObjectIndex<'a> {
             kind,
             name,
             namespace,
+            origin: origin.clone(),
         });
     }
 

@@ -124,14 +124,20 @@ pub fn parse(sources: &[Arc<SourceFile>]) -> (Vec<Document>, Vec<Diagnostic>) {
 /// Runs every rule over already-parsed documents.
 pub fn check(documents: &[Document], options: &Options) -> (Vec<Diagnostic>, usize, usize) {
     // Helm values of ARC's charts are checked as the objects the charts render from them.
-    let rendered = chart::synthesize(documents);
-    let index = ObjectIndex::build(documents.iter().chain(&rendered));
+    let rendered = chart::render(documents);
+    let index = ObjectIndex::build(
+        documents
+            .iter()
+            .map(|d| (d, chart::Origin::Manifest))
+            .chain(rendered.documents.iter().map(|(d, o)| (d, o.clone()))),
+    );
     let cx = rules::Context {
         index: &index,
         policy: &options.policy,
         scale_sets: index.scale_sets(),
         controllers: index.controllers(),
         schemas: options.schemas.as_ref(),
+        chart_problems: &rendered.problems,
     };
     let findings: Vec<Diagnostic> = rules::all()
         .par_iter()
@@ -153,12 +159,11 @@ pub fn check(documents: &[Document], options: &Options) -> (Vec<Diagnostic>, usi
     if options.policy.level(suppress::IGNORE_WITHOUT_REASON) == Level::Off {
         findings.retain(|d| d.rule != suppress::IGNORE_WITHOUT_REASON);
     }
-    let objects = index.objects().len()
-        - index
-            .objects()
-            .iter()
-            .filter(|o| o.annotation(chart::RENDERED_FROM).is_some())
-            .count();
+    let objects = index
+        .objects()
+        .iter()
+        .filter(|o| o.origin.release().is_none())
+        .count();
     (findings, objects, index.skipped)
 }
 

@@ -239,6 +239,134 @@ impl Node {
         self.entry(key).map_or(self.span, |e| e.key.span)
     }
 
+    /// A scalar node.
+    pub fn scalar(text: &str, style: ScalarStyle, span: Span) -> Node {
+        Node {
+            span,
+            value: NodeValue::Scalar(Scalar::new(text, style)),
+        }
+    }
+
+    /// A string scalar (double-quoted, so it never resolves to anything else).
+    pub fn string(text: &str, span: Span) -> Node {
+        Node::scalar(text, ScalarStyle::DoubleQuoted, span)
+    }
+
+    /// A plain scalar: what text written into YAML by a template means once it is parsed again.
+    pub fn plain(text: &str, span: Span) -> Node {
+        Node::scalar(text, ScalarStyle::Plain, span)
+    }
+
+    /// A mapping of `entries` (keys are strings), every key at its value's span.
+    pub fn mapping<K: AsRef<str>>(
+        span: Span,
+        entries: impl IntoIterator<Item = (K, Node)>,
+    ) -> Node {
+        Node {
+            span,
+            value: NodeValue::Mapping(
+                entries
+                    .into_iter()
+                    .map(|(k, value)| Entry {
+                        key: Node::string(k.as_ref(), value.span),
+                        value,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// A sequence.
+    pub fn sequence(span: Span, items: Vec<Node>) -> Node {
+        Node {
+            span,
+            value: NodeValue::Sequence(items),
+        }
+    }
+
+    /// The tree of a JSON value, every node at `span` (for content that has no source of its
+    /// own, such as what a Helm chart adds, pointed at the line that asked for it).
+    pub fn from_json(value: &serde_json::Value, span: Span) -> Node {
+        use serde_json::Value;
+        match value {
+            Value::Null => Node::plain("null", span),
+            Value::Bool(b) => Node::plain(if *b { "true" } else { "false" }, span),
+            Value::Number(n) => Node::plain(&n.to_string(), span),
+            Value::String(s) => Node::string(s, span),
+            Value::Array(items) => Node::sequence(
+                span,
+                items.iter().map(|v| Node::from_json(v, span)).collect(),
+            ),
+            Value::Object(map) => Node::mapping(
+                span,
+                map.iter()
+                    .map(|(k, v)| (k.as_str(), Node::from_json(v, span))),
+            ),
+        }
+    }
+
+    /// The same tree with every span set to `span` (for content moved in from another file,
+    /// pointed at the reference that brought it).
+    pub fn rehomed(&self, span: Span) -> Node {
+        let value = match &self.value {
+            NodeValue::Scalar(s) => NodeValue::Scalar(s.clone()),
+            NodeValue::Sequence(items) => {
+                NodeValue::Sequence(items.iter().map(|n| n.rehomed(span)).collect())
+            }
+            NodeValue::Mapping(entries) => NodeValue::Mapping(
+                entries
+                    .iter()
+                    .map(|e| Entry {
+                        key: e.key.rehomed(span),
+                        value: e.value.rehomed(span),
+                    })
+                    .collect(),
+            ),
+        };
+        Node { span, value }
+    }
+
+    /// The value under `key`, mutably.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        match &mut self.value {
+            NodeValue::Mapping(entries) => entries
+                .iter_mut()
+                .find(|e| e.key.scalar_text() == Some(key))
+                .map(|e| &mut e.value),
+            _ => None,
+        }
+    }
+
+    /// Sets `key` to `value` in this mapping (replacing an entry, or appending one whose key is
+    /// at the value's span); does nothing to other nodes.
+    pub fn insert(&mut self, key: &str, value: Node) {
+        if let NodeValue::Mapping(entries) = &mut self.value {
+            match entries
+                .iter_mut()
+                .find(|e| e.key.scalar_text() == Some(key))
+            {
+                Some(e) => e.value = value,
+                None => entries.push(Entry {
+                    key: Node::string(key, value.span),
+                    value,
+                }),
+            }
+        }
+    }
+
+    /// Removes `key` from this mapping, returning its value.
+    pub fn remove(&mut self, key: &str) -> Option<Node> {
+        match &mut self.value {
+            NodeValue::Mapping(entries) => {
+                let i = entries
+                    .iter()
+                    .position(|e| e.key.scalar_text() == Some(key))?;
+                Some(entries.remove(i).value)
+            }
+            _ => None,
+        }
+    }
+
     /// Number of nodes in this subtree, this one included.
     pub fn count(&self) -> usize {
         1 + match &self.value {

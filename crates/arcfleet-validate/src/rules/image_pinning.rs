@@ -38,7 +38,6 @@ impl Rule for ImagePinning {
                 .any(|a| a == image || a == image_repository(image))
         };
         let mut check_pod = |object: &crate::index::Object<'_>, pod_spec: &arcfleet_yaml::Node| {
-            let mut reported = Vec::new();
             for container in pod::containers(pod_spec) {
                 let Some(image) = container.image() else {
                     continue;
@@ -49,9 +48,7 @@ impl Rule for ImagePinning {
                     .node
                     .get("image")
                     .map_or(container.span(), |n| n.span);
-                // One finding per written image (Helm values use the runner image twice).
-                if floating && !allowed(image) && !reported.contains(&span) {
-                    reported.push(span);
+                if floating && !allowed(image) {
                     out.at_rule_level(
                         object,
                         span,

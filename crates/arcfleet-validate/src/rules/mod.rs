@@ -13,6 +13,7 @@ use crate::policy::Policy;
 use crate::schema_dir::SchemaStore;
 
 mod active_deadline;
+mod chart_values;
 mod controller_config;
 mod dind_wiring;
 mod github_secret_keys;
@@ -115,6 +116,8 @@ pub(crate) struct Context<'i, 'a> {
     pub scale_sets: Vec<ScaleSet<'a>>,
     pub controllers: Vec<Controller<'a>>,
     pub schemas: Option<&'i SchemaStore>,
+    /// What the charts refuse or ignore in Helm values.
+    pub chart_problems: &'i [crate::chart::ChartProblem],
 }
 
 /// A rule: reads the context, reports findings.
@@ -170,6 +173,15 @@ impl Findings {
         self.push(Severity::Error, object, span, message.into())
     }
 
+    /// A finding built elsewhere (a lesser one stays a warning whatever the policy says).
+    pub fn push_diagnostic(&mut self, diag: Diagnostic, lesser: bool) {
+        let mut diag = diag;
+        if !lesser {
+            diag.severity = Severity::Error;
+        }
+        self.items.push(diag);
+    }
+
     /// A lesser finding: always a warning.
     pub fn warning(
         &mut self,
@@ -185,6 +197,7 @@ impl Findings {
 pub(crate) fn all() -> &'static [&'static dyn Rule] {
     &[
         &schema::Schema,
+        &chart_values::ChartValues,
         &version_skew::VersionSkew,
         &controller_config::ControllerConfig,
         &manager_rbac::ManagerRbac,

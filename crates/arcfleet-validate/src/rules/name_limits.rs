@@ -22,7 +22,7 @@ impl Rule for NameLimits {
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
         for set in &cx.scale_sets {
             let name = set.object.name;
-            let guessed = set.object.annotation(crate::chart::NAME_GUESSED).is_some();
+            let guessed = set.object.origin.release().is_some_and(|r| r.name_guessed);
             if !guessed && (!is_dns1123_label(name) || name.len() > MAX_SET_NAME) {
                 out.at_rule_level(
                     &set.object,

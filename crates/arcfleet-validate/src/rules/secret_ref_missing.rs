@@ -111,7 +111,7 @@ impl Rule for SecretRefMissing {
         for set in cx
             .scale_sets
             .iter()
-            .filter(|s| s.object.annotation(crate::chart::RENDERED_FROM).is_none())
+            .filter(|s| s.object.origin.release().is_none())
         {
             let ns = set.namespace();
             if set.field("vaultConfig").is_none() {

@@ -58,7 +58,7 @@ impl Rule for VersionSkew {
             .collect();
         for set in &cx.scale_sets {
             let Some(label) = set.object.label(LABEL) else {
-                if set.object.annotation(crate::chart::RENDERED_FROM).is_some() {
+                if set.object.origin.release().is_some() {
                     // Plain Helm values: the chart adds the label, with a version we cannot see.
                     continue;
                 }

@@ -1,0 +1,46 @@
+//! Values keys a chart does not read. Neither of ARC's charts has a values schema, so Helm
+//! ignores a misspelt key without a word; this is where the user learns of it.
+
+use arcfleet_arc::chart::{Chart, Key, ignored_key_note};
+use arcfleet_yaml::Node;
+
+use super::Out;
+
+/// Warns about every key of the user's `values` the chart's templates never read.
+pub(super) fn check(chart: Chart, values: &Node, out: &mut Out) {
+    walk(chart, chart.keys(), values, &mut Vec::new(), out);
+}
+
+fn walk<'v>(chart: Chart, known: &[Key], node: &'v Node, path: &mut Vec<&'v str>, out: &mut Out) {
+    for entry in node.as_mapping().unwrap_or_default() {
+        let Some(name) = entry.key.scalar_text() else {
+            continue;
+        };
+        path.push(name);
+        match known.iter().find(|k| k.name == name) {
+            Some(Key {
+                children: Some(children),
+                ..
+            }) if !children.is_empty() => walk(chart, children, &entry.value, path, out),
+            Some(_) => {}
+            None => {
+                let dotted = path.join(".");
+                let note = ignored_key_note(chart, path);
+                let suggestion = arcfleet_yaml::closest(name, known.iter().map(|k| k.name))
+                    .map(|k| format!("did you mean `{k}`?"));
+                let what = match note {
+                    Some(why) => format!(
+                        "`{dotted}` is not read by the {} chart ({why}); it has no effect",
+                        chart.name()
+                    ),
+                    None => format!(
+                        "`{dotted}` is not a value the {} chart reads; Helm ignores it",
+                        chart.name()
+                    ),
+                };
+                out.warn(entry.key.span, what, suggestion);
+            }
+        }
+        path.pop();
+    }
+}
