@@ -213,11 +213,12 @@ fn argocd_generate_prints_only_objects_writes_nothing_and_honours_the_environmen
     // A policy from the Application turns a warning into an error: non-zero, nothing on stdout.
     std::fs::write(
         dir.path().join("policy.yaml"),
-        "apiVersion: arcfleet.io/v1alpha1\nkind: Policy\nrules:\n  active-deadline: error\n",
+        "apiVersion: arcfleet.io/v1alpha1\nkind: Policy\nrules:\n  image-pinning: error\n",
     )
     .unwrap();
-    let no_deadline = spec.replace("      activeDeadlineSeconds: 3600\n", "");
-    std::fs::write(dir.path().join("fleets/prod.yaml"), no_deadline).unwrap();
+    let floating = spec.replace("docker:27.3.1-dind", "docker:dind");
+    assert_ne!(floating, spec);
+    std::fs::write(dir.path().join("fleets/prod.yaml"), floating).unwrap();
     let refused = arcfleet_in(
         dir.path(),
         &["generate"],

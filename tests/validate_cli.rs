@@ -64,7 +64,7 @@ fn generated_examples_are_clean_with_and_without_schemas() {
             text(&out.stderr)
         );
         assert!(
-            text(&out.stderr).contains("0 error(s), 0 warning(s)"),
+            text(&out.stderr).contains("0 error(s), 0 warning(s), 0 note(s)"),
             "{}",
             text(&out.stderr)
         );
@@ -204,10 +204,12 @@ fn stdin_and_fail_on() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["findings"][0]["file"], "<stdin>");
 
-    let warning_only = yaml.replace("minRunners: 5", "minRunners: 1");
+    let warning_only = yaml
+        .replace("minRunners: 5", "minRunners: 1")
+        .replace("actions-runner:2.330.0", "actions-runner:latest");
     let clean = arcfleet_with_stdin(&["validate", "-"], Some(&warning_only));
     assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stderr));
-    assert!(text(&clean.stderr).contains("warning[active-deadline]"));
+    assert!(text(&clean.stderr).contains("warning[image-pinning]"));
     let strict = arcfleet_with_stdin(
         &["validate", "-", "--fail-on", "warning"],
         Some(&warning_only),
@@ -237,12 +239,12 @@ fn non_kubernetes_documents_are_skipped_and_counted() {
     let out = arcfleet_with_stdin(
         &["validate", "-"],
         Some(
-            "githubConfigUrl: https://github.com/x\ngithubConfigSecret: gh\nmaxRunners: 3\n---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n",
+            "githubConfigUrl: https://github.com/x\ngithubConfigSecret: gh\nmaxRunners: 3\ntemplate: {spec: {containers: [{name: runner, image: \"ghcr.io/actions/actions-runner:2.330.0\", command: [/home/runner/run.sh]}]}}\n---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n",
         ),
     );
     assert_eq!(out.status.code(), Some(0));
     assert!(
-        text(&out.stderr).contains("0 object(s) checked, 2 document(s) skipped"),
+        text(&out.stderr).contains("0 object(s) checked, 1 Helm release(s) checked as the objects their chart renders, 1 document(s) skipped"),
         "{}",
         text(&out.stderr)
     );

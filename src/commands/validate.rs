@@ -61,7 +61,7 @@ pub fn options(
 
 fn outcome(report: &Report, fail_on: FailOn) -> Outcome {
     let failing = |d: &Diagnostic| match fail_on {
-        FailOn::Warning => true,
+        FailOn::Warning => d.severity >= Severity::Warning,
         FailOn::Error => d.severity == Severity::Error,
     };
     if report.has_unreadable_input() {
@@ -98,11 +98,13 @@ fn print_report(report: &Report, format: Format, color: ColorChoice) -> Result<(
             print_diagnostics(diagnostics, color)?;
             writeln!(
                 std::io::stderr(),
-                "{} error(s), {} warning(s) in {} file(s): {} object(s) checked, {} document(s) skipped (not Kubernetes objects)",
+                "{} error(s), {} warning(s), {} note(s) in {} file(s): {} object(s) checked, {} Helm release(s) checked as the objects their chart renders, {} document(s) skipped (not Kubernetes objects)",
                 report.errors(),
                 report.warnings(),
+                report.notes(),
                 report.files,
                 report.objects,
+                report.releases,
                 report.skipped
             )?;
             return Ok(());

@@ -89,3 +89,4 @@ pub fn yaml_values_of(name: &str, text: &str) -> Vec<serde_json::Value> {
         .map(|d| arcfleet_yaml::to_json(&d.root))
         .collect()
 }
+pub mod charts;

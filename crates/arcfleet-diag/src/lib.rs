@@ -149,6 +149,8 @@ impl SourceFile {
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Not a problem: what could not be checked, and why. Never fails a run.
+    Note,
     /// Worth fixing; does not fail a run unless asked (`--fail-on warning`).
     Warning,
     /// Breaks the fleet; fails the run.
@@ -159,6 +161,7 @@ impl Severity {
     /// The lowercase name used in every output format.
     pub fn as_str(self) -> &'static str {
         match self {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         }

@@ -33,6 +33,7 @@ pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
         let level = match diag.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
         let mut group = level
             .primary_title(diag.message.as_str())

@@ -27,12 +27,13 @@ pub struct RuleDoc {
     pub default_severity: Severity,
 }
 
-fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    (errors, diagnostics.len() - errors)
+fn counts(diagnostics: &[Diagnostic]) -> (usize, usize, usize) {
+    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+    )
 }
 
 /// `{"findings":[…],"summary":{…}}`; `file` is the path as given.
@@ -56,10 +57,10 @@ pub fn json(diagnostics: &[Diagnostic], summary: Summary) -> String {
             finding
         })
         .collect();
-    let (errors, warnings) = counts(diagnostics);
+    let (errors, warnings, notes) = counts(diagnostics);
     let report = json!({
         "findings": findings,
-        "summary": {"files": summary.files, "objects": summary.objects, "skipped": summary.skipped, "errors": errors, "warnings": warnings},
+        "summary": {"files": summary.files, "objects": summary.objects, "skipped": summary.skipped, "errors": errors, "warnings": warnings, "notes": notes},
     });
     format!(
         "{}\n",
@@ -71,6 +72,7 @@ fn sarif_level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Note => "note",
     }
 }
 
@@ -153,7 +155,7 @@ fn xml_escape(text: &str) -> String {
 
 /// JUnit XML: one test case per finding (errors are failures), or one passing case when clean.
 pub fn junit(diagnostics: &[Diagnostic], summary: Summary) -> String {
-    let (errors, _) = counts(diagnostics);
+    let (errors, _, _) = counts(diagnostics);
     let mut cases = String::new();
     for d in diagnostics {
         let (line, col) = d.line_col();
@@ -222,6 +224,7 @@ pub fn github(diagnostics: &[Diagnostic]) -> String {
             let command = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
+                Severity::Note => "notice",
             };
             let message = match &d.hint {
                 Some(h) => format!("{}\nhint: {h}", d.message),

@@ -1,18 +1,17 @@
-//! The object index: every Kubernetes object of the input, by kind and (namespace, name), plus
-//! the views most rules share (scale sets, controllers, worker podspecs). Built once; rules only
-//! read it.
+//! The object index: every Kubernetes object of the input (and every object the chart emulation
+//! rendered from Helm values), by kind and (namespace, name), with worker podspecs parsed out of
+//! ConfigMaps. Objects that leave their namespace to the tool that applies them get the one a
+//! `kustomization.yaml` of the input sets. Built once; rules only read it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arcfleet_arc::Version;
 use arcfleet_diag::{ObjectRef, SourceFile, Span};
 use arcfleet_yaml::{Document, Node};
 use rayon::prelude::*;
 
 use crate::chart::Origin;
 use crate::embedded;
-use crate::pod::{self, Container};
 
 /// One Kubernetes object and where it is written.
 #[derive(Clone, Debug)]
@@ -63,83 +62,26 @@ impl<'a> Object<'a> {
         self.namespace.is_none_or(|own| own == ns)
     }
 
+    /// The fleet arcfleet rendered the object for (`arcfleet.io/fleet`).
+    pub fn fleet(&self) -> Option<&'a str> {
+        self.label(crate::views::controller::FLEET_LABEL)
+            .and_then(Node::scalar_text)
+    }
+
+    /// Whether two objects can belong to one cluster: not rendered for two different fleets
+    /// (several fleets' output side by side are several clusters).
+    pub fn same_fleet(&self, other: &Object<'_>) -> bool {
+        match (self.fleet(), other.fleet()) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+    }
+
     /// The span of `metadata.name` (or of the object).
     pub fn name_span(&self) -> Span {
         self.root
             .path(&["metadata", "name"])
             .map_or(self.root.span, |n| n.span)
-    }
-}
-
-/// How an AutoscalingRunnerSet runs jobs, read from its pod template.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// A `dind` container serves Docker to the runner.
-    Dind,
-    /// The runner uses container hooks (`ACTIONS_RUNNER_CONTAINER_HOOKS`).
-    Kubernetes,
-    /// Neither: jobs run in the runner container itself.
-    Default,
-}
-
-/// An AutoscalingRunnerSet and its pod template.
-#[derive(Clone, Debug)]
-pub struct ScaleSet<'a> {
-    /// The object.
-    pub object: Object<'a>,
-    /// `spec`, if present.
-    pub spec: Option<&'a Node>,
-    /// `spec.template.spec`, if present.
-    pub pod: Option<&'a Node>,
-    /// How it runs jobs.
-    pub mode: Mode,
-}
-
-impl<'a> ScaleSet<'a> {
-    /// The namespace the set's pods run in (`default` when the manifest leaves it unset).
-    pub fn namespace(&self) -> &'a str {
-        self.object.namespace.unwrap_or("default")
-    }
-
-    /// The pod template's containers (init containers first).
-    pub fn containers(&self) -> Vec<Container<'a>> {
-        self.pod.map(pod::containers).unwrap_or_default()
-    }
-
-    /// The container named `runner`.
-    pub fn runner(&self) -> Option<Container<'a>> {
-        self.containers()
-            .into_iter()
-            .find(|c| c.name == "runner" && c.kind != arcfleet_k8s::ContainerKind::Init)
-    }
-
-    /// `spec.<field>` as a node.
-    pub fn field(&self, field: &str) -> Option<&'a Node> {
-        self.spec.and_then(|s| s.get(field))
-    }
-}
-
-/// An ARC controller Deployment.
-#[derive(Clone, Debug)]
-pub struct Controller<'a> {
-    /// The Deployment.
-    pub object: Object<'a>,
-    /// `spec.template.spec`.
-    pub pod: &'a Node,
-    /// The manager container.
-    pub container: Container<'a>,
-    /// The manager image.
-    pub image: Option<&'a str>,
-    /// The version in the image tag, when it is a plain `X.Y.Z` (a `v` prefix is tolerated).
-    pub version: Option<Version>,
-    /// The ServiceAccount it runs as.
-    pub service_account: &'a str,
-}
-
-impl Controller<'_> {
-    /// The controller's namespace (`default` when unset).
-    pub fn namespace(&self) -> &str {
-        self.object.namespace.unwrap_or("default")
     }
 }
 
@@ -167,15 +109,105 @@ pub struct ObjectIndex<'a> {
     hook_templates: Vec<HookTemplate<'a>>,
 }
 
+/// A `kustomization.yaml`: the namespace it sets on what it builds, and the files it uses as
+/// patches (which are not objects of their own).
+struct Kustomization<'a> {
+    dir: std::path::PathBuf,
+    namespace: Option<&'a str>,
+    resources: Vec<std::path::PathBuf>,
+    patches: Vec<std::path::PathBuf>,
+}
+
+impl<'a> Kustomization<'a> {
+    fn all(documents: impl Iterator<Item = &'a Document>) -> Vec<Kustomization<'a>> {
+        let mut out: Vec<Kustomization<'a>> = documents
+            .filter(|d| {
+                d.root.get("kind").and_then(Node::as_str) == Some("Kustomization")
+                    && d.root
+                        .get("apiVersion")
+                        .and_then(Node::as_str)
+                        .is_some_and(|a| a.starts_with("kustomize.config.k8s.io/"))
+            })
+            .filter_map(|d| {
+                let namespace = d.root.get("namespace").and_then(Node::as_str);
+                let dir = std::path::Path::new(d.file.name()).parent()?.to_path_buf();
+                let list = |key: &str| {
+                    d.root
+                        .get(key)
+                        .and_then(Node::as_sequence)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|e| e.as_str().or_else(|| e.get("path").and_then(Node::as_str)))
+                        .map(|r| normal(std::path::Path::new(r)))
+                        .collect::<Vec<_>>()
+                };
+                let mut patches = list("patches");
+                patches.extend(list("patchesStrategicMerge"));
+                patches.extend(list("patchesJson6902"));
+                Some(Kustomization {
+                    dir,
+                    namespace,
+                    resources: list("resources"),
+                    patches,
+                })
+            })
+            .collect();
+        // The nearest kustomization wins.
+        out.sort_by_key(|k| std::cmp::Reverse(k.dir.components().count()));
+        out
+    }
+
+    /// The namespace the kustomization that builds `file` gives it (it lists the file, or a
+    /// folder the file is in).
+    fn namespace_for(all: &[Kustomization<'a>], file: &str) -> Option<&'a str> {
+        let file = normal(std::path::Path::new(file));
+        all.iter()
+            .filter(|k| k.namespace.is_some())
+            .find(|k| {
+                file.strip_prefix(normal(&k.dir))
+                    .is_ok_and(|rel| k.resources.iter().any(|r| rel.starts_with(r)))
+            })
+            .and_then(|k| k.namespace)
+    }
+
+    /// Whether `file` is a patch a kustomization applies to its resources.
+    fn is_patch(all: &[Kustomization<'a>], file: &str) -> bool {
+        let file = normal(std::path::Path::new(file));
+        all.iter().any(|k| {
+            let dir = normal(&k.dir);
+            k.patches.iter().any(|p| file == dir.join(p))
+        })
+    }
+}
+
+/// A path without `.` components.
+fn normal(path: &std::path::Path) -> std::path::PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
+}
+
 /// Kinds of tools that are not applied to a cluster.
 const NOT_CLUSTER_GROUPS: &[&str] = &["kustomize.config.k8s.io/", "config.kubernetes.io/"];
 
 impl<'a> ObjectIndex<'a> {
     /// Indexes every object of `documents` (`kind: List` items included).
     pub fn build(documents: impl IntoIterator<Item = (&'a Document, Origin)>) -> Self {
+        let documents: Vec<(&'a Document, Origin)> = documents.into_iter().collect();
+        let kustomizations = Kustomization::all(documents.iter().map(|(d, _)| *d));
         let mut index = ObjectIndex::default();
-        for (doc, origin) in documents {
-            index.add(&doc.file, &doc.root, &origin);
+        for (doc, origin) in &documents {
+            if matches!(origin, Origin::Manifest)
+                && Kustomization::is_patch(&kustomizations, doc.file.name())
+            {
+                index.skipped += 1;
+                continue;
+            }
+            let inherited = match origin {
+                Origin::Manifest => Kustomization::namespace_for(&kustomizations, doc.file.name()),
+                Origin::Chart(_) => None,
+            };
+            index.add(&doc.file, &doc.root, origin, inherited);
         }
         let config_maps: Vec<Object<'a>> = index.of_kind("ConfigMap").cloned().collect();
         index.hook_templates = config_maps
@@ -185,7 +217,13 @@ impl<'a> ObjectIndex<'a> {
         index
     }
 
-    fn add(&mut self, file: &'a Arc<SourceFile>, root: &'a Node, origin: &Origin) {
+    fn add(
+        &mut self,
+        file: &'a Arc<SourceFile>,
+        root: &'a Node,
+        origin: &Origin,
+        inherited_namespace: Option<&'a str>,
+    ) {
         let text = |key: &str| root.get(key).and_then(Node::as_str);
         let (Some(api_version), Some(kind)) = (text("apiVersion"), text("kind")) else {
             self.skipped += 1;
@@ -204,7 +242,7 @@ impl<'a> ObjectIndex<'a> {
                 .and_then(Node::as_sequence)
                 .unwrap_or_default()
             {
-                self.add(file, item, origin);
+                self.add(file, item, origin, inherited_namespace);
             }
             return;
         }
@@ -213,7 +251,10 @@ impl<'a> ObjectIndex<'a> {
             self.skipped += 1;
             return;
         };
-        let namespace = root.path(&["metadata", "namespace"]).and_then(Node::as_str);
+        let namespace = root
+            .path(&["metadata", "namespace"])
+            .and_then(Node::as_str)
+            .or(inherited_namespace);
         self.by_kind
             .entry(kind)
             .or_default()
@@ -269,75 +310,22 @@ impl<'a> ObjectIndex<'a> {
         self.in_namespace(kind, ns).find(|o| o.name == name)
     }
 
-    /// Every AutoscalingRunnerSet with its pod template and mode.
-    pub fn scale_sets(&self) -> Vec<ScaleSet<'a>> {
-        self.of_kind("AutoscalingRunnerSet")
-            .map(|object| {
-                let spec = object.spec();
-                let pod = spec.and_then(|s| s.path(&["template", "spec"]));
-                let containers = pod.map(pod::containers).unwrap_or_default();
-                let mode = if containers
-                    .iter()
-                    .any(|c| c.env("ACTIONS_RUNNER_CONTAINER_HOOKS").is_some())
-                {
-                    Mode::Kubernetes
-                } else if containers.iter().any(|c| c.name == "dind") {
-                    Mode::Dind
-                } else {
-                    Mode::Default
-                };
-                ScaleSet {
-                    object: object.clone(),
-                    spec,
-                    pod,
-                    mode,
-                }
-            })
-            .collect()
-    }
-
-    /// Every ARC controller Deployment (found by `--auto-scaling-runner-set-only` or its image).
-    pub fn controllers(&self) -> Vec<Controller<'a>> {
-        self.of_kind("Deployment")
-            .filter_map(|object| {
-                let pod = object.root.path(&["spec", "template", "spec"])?;
-                let container = pod::containers(pod).into_iter().find(|c| {
-                    c.args()
-                        .iter()
-                        .any(|a| a.0 == "--auto-scaling-runner-set-only")
-                        || c.image()
-                            .is_some_and(|i| i.contains("gha-runner-scale-set-controller"))
-                })?;
-                let image = container.image();
-                let version = image
-                    .and_then(|i| pod::image_tag(i))
-                    .and_then(|tag| tag.trim_start_matches('v').parse().ok());
-                let service_account = pod
-                    .get("serviceAccountName")
-                    .or_else(|| pod.get("serviceAccount"))
-                    .and_then(Node::as_str)
-                    .unwrap_or("default");
-                Some(Controller {
-                    object: object.clone(),
-                    pod,
-                    container,
-                    image,
-                    version,
-                    service_account,
-                })
-            })
-            .collect()
-    }
-
     /// Worker podspecs found in ConfigMaps.
     pub fn hook_templates(&self) -> &[HookTemplate<'a>] {
         &self.hook_templates
     }
 
-    /// The worker podspec in ConfigMap `name`, key `key`, of namespace `ns`.
-    pub fn hook_template(&self, ns: &str, name: &str, key: &str) -> Option<&HookTemplate<'a>> {
-        self.hook_templates
-            .iter()
-            .find(|t| t.config_map.name == name && t.key == key && t.config_map.in_namespace(ns))
+    /// The worker podspec in ConfigMap `name`, key `key`, of namespace `ns` (any, when unknown).
+    pub fn hook_template(
+        &self,
+        ns: Option<&str>,
+        name: &str,
+        key: &str,
+    ) -> Option<&HookTemplate<'a>> {
+        self.hook_templates.iter().find(|t| {
+            t.config_map.name == name
+                && t.key == key
+                && ns.is_none_or(|ns| t.config_map.in_namespace(ns))
+        })
     }
 }

@@ -93,11 +93,31 @@ impl Default for ReadLimits {
     }
 }
 
-/// Whether a file name is one `validate` reads when walking a directory.
+/// Whether a file name is one `validate` reads when walking a directory: YAML, JSON, or a
+/// template of them ([`is_template_name`]).
 pub fn is_manifest_name(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml" | "json")
+    ) || is_template_name(path)
+}
+
+/// Whether a file is a template of a Helm chart (in the `templates` folder beside a
+/// `Chart.yaml`): what it renders depends on the chart's values, so it is not an object.
+pub fn is_chart_template(path: &Path) -> bool {
+    path.ancestors()
+        .skip(1)
+        .find(|a| a.file_name().is_some_and(|n| n == "templates"))
+        .and_then(Path::parent)
+        .is_some_and(|chart| chart.join("Chart.yaml").is_file())
+}
+
+/// Whether a file is a template (Helm `.tpl`, Terraform `.tftpl`, Go `.tmpl`/`.gotmpl`): often
+/// YAML with placeholders, read when it parses and said to be unchecked when it does not.
+pub fn is_template_name(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("tpl" | "tftpl" | "tmpl" | "gotmpl")
     )
 }
 

@@ -26,6 +26,7 @@ pub mod policy;
 mod rules;
 mod schema_dir;
 pub mod suppress;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -58,8 +59,10 @@ pub struct Report {
     pub documents: usize,
     /// Kubernetes objects checked.
     pub objects: usize,
-    /// Documents that are not Kubernetes objects (Helm values, kustomization.yaml), skipped.
+    /// Documents that are neither Kubernetes objects nor Helm values (kustomization.yaml, ...).
     pub skipped: usize,
+    /// Helm releases of ARC's charts, checked as the objects the charts render.
+    pub releases: usize,
 }
 
 impl Report {
@@ -79,29 +82,78 @@ impl Report {
             .count()
     }
 
+    /// Notes: what could not be checked.
+    pub fn notes(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Note)
+            .count()
+    }
+
     /// Whether any file could not be read as YAML (an input error, exit 2).
     pub fn has_unreadable_input(&self) -> bool {
         self.diagnostics.iter().any(|d| d.rule == YAML_SYNTAX_RULE)
     }
 }
 
-/// Parses every file (in parallel); unreadable YAML becomes a `yaml-syntax` finding.
+/// Rule id of notes about what was not checked.
+pub const NOT_CHECKED_RULE: &str = "not-checked";
+
+/// Parses every file (in parallel); unreadable YAML becomes a `yaml-syntax` finding. Templates
+/// (`.tpl`, `.tftpl`, ...) are read when they parse, their `{{ }}` placeholders kept as text,
+/// and get a `not-checked` note when they do not; a Helm chart's own templates get that note
+/// without being read.
 pub fn parse(sources: &[Arc<SourceFile>]) -> (Vec<Document>, Vec<Diagnostic>) {
-    let results: Vec<_> = sources
+    let results: Vec<Result<Vec<Document>, Diagnostic>> = sources
         .par_iter()
         .map(|file| {
-            if let Some(at) = file.text().find(['\u{FFFD}', '\0']) {
-                let message =
-                    "not UTF-8 text (a binary file?); nothing in it was checked".to_string();
-                return Err((
-                    file,
-                    arcfleet_yaml::LoadError {
-                        span: arcfleet_diag::Span::point(at),
-                        message,
-                    },
+            let path = std::path::Path::new(file.name());
+            let not_checked = |why: String| {
+                Diagnostic::new(
+                    file.clone(),
+                    arcfleet_diag::Span::point(0),
+                    NOT_CHECKED_RULE,
+                    Severity::Note,
+                    format!("not checked: {why}"),
+                )
+            };
+            if input::is_chart_template(path) {
+                return Err(not_checked(
+                    "a template of a Helm chart; what it renders depends on the chart's values (validate those, or the chart's render)".into(),
                 ));
             }
-            arcfleet_yaml::load(file, &Limits::default()).map_err(|e| (file, e))
+            if let Some(at) = file.text().find(['\u{FFFD}', '\0']) {
+                return Err(Diagnostic::new(
+                    file.clone(),
+                    arcfleet_diag::Span::point(at),
+                    YAML_SYNTAX_RULE,
+                    Severity::Error,
+                    "not UTF-8 text (a binary file?); nothing in it was checked",
+                ));
+            }
+            let template = input::is_template_name(path);
+            match arcfleet_yaml::load(file, &Limits::default()) {
+                Ok(mut docs) => {
+                    if template {
+                        for doc in &mut docs {
+                            restore_placeholders(&mut doc.root, file.text());
+                        }
+                    }
+                    Ok(docs)
+                }
+                Err(e) if template => Err(not_checked(format!(
+                    "a template that is not YAML until it is rendered ({} at line {})",
+                    e.message,
+                    file.line_col(e.span.start()).0
+                ))),
+                Err(e) => Err(Diagnostic::new(
+                    file.clone(),
+                    e.span,
+                    YAML_SYNTAX_RULE,
+                    Severity::Error,
+                    e.message,
+                )),
+            }
         })
         .collect();
     let mut documents = Vec::new();
@@ -109,20 +161,58 @@ pub fn parse(sources: &[Arc<SourceFile>]) -> (Vec<Document>, Vec<Diagnostic>) {
     for result in results {
         match result {
             Ok(docs) => documents.extend(docs),
-            Err((file, e)) => problems.push(Diagnostic::new(
-                file.clone(),
-                e.span,
-                YAML_SYNTAX_RULE,
-                Severity::Error,
-                e.message,
-            )),
+            Err(problem) => problems.push(problem),
         }
     }
     (documents, problems)
 }
 
+/// What [`check`] found, and what it looked at.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Findings, unsorted.
+    pub findings: Vec<Diagnostic>,
+    /// Kubernetes objects written in the input.
+    pub objects: usize,
+    /// Helm releases of ARC's charts rendered and checked.
+    pub releases: usize,
+    /// Documents that are neither objects nor values.
+    pub skipped: usize,
+}
+
+/// In a template, an unquoted `{{ X }}` parses as a flow mapping inside a flow mapping; it is a
+/// placeholder, and becomes a scalar of its source text again.
+fn restore_placeholders(node: &mut arcfleet_yaml::Node, text: &str) {
+    use arcfleet_yaml::{Node, NodeValue};
+    let is_braces = |n: &Node| match &n.value {
+        NodeValue::Mapping(entries) => {
+            entries.len() == 1
+                && entries[0].value.is_null()
+                && matches!(&entries[0].key.value, NodeValue::Mapping(inner) if inner.len() == 1)
+                && text
+                    .get(n.span.start()..n.span.end())
+                    .is_some_and(|t| t.starts_with("{{"))
+        }
+        _ => false,
+    };
+    if is_braces(node) {
+        let source = text
+            .get(node.span.start()..node.span.end())
+            .unwrap_or_default();
+        *node = Node::plain(source, node.span);
+        return;
+    }
+    match &mut node.value {
+        NodeValue::Scalar(_) => {}
+        NodeValue::Sequence(items) => items.iter_mut().for_each(|n| restore_placeholders(n, text)),
+        NodeValue::Mapping(entries) => entries
+            .iter_mut()
+            .for_each(|e| restore_placeholders(&mut e.value, text)),
+    }
+}
+
 /// Runs every rule over already-parsed documents.
-pub fn check(documents: &[Document], options: &Options) -> (Vec<Diagnostic>, usize, usize) {
+pub fn check(documents: &[Document], options: &Options) -> Checked {
     // Helm values of ARC's charts are checked as the objects the charts render from them.
     let rendered = chart::render(documents);
     let index = ObjectIndex::build(
@@ -131,11 +221,11 @@ pub fn check(documents: &[Document], options: &Options) -> (Vec<Diagnostic>, usi
             .map(|d| (d, chart::Origin::Manifest))
             .chain(rendered.documents.iter().map(|(d, o)| (d, o.clone()))),
     );
+    let views = views::Views::build(&index);
     let cx = rules::Context {
         index: &index,
         policy: &options.policy,
-        scale_sets: index.scale_sets(),
-        controllers: index.controllers(),
+        views: &views,
         schemas: options.schemas.as_ref(),
         chart_problems: &rendered.problems,
     };
@@ -147,8 +237,8 @@ pub fn check(documents: &[Document], options: &Options) -> (Vec<Diagnostic>, usi
             rule.check(&cx, &mut out);
             let level = options.policy.level(rule.meta().id);
             out.items.into_iter().map(move |mut d| {
-                // At-rule-level findings take the policy's level; lesser ones stay warnings.
-                if level == Level::Warning {
+                // At-rule-level findings take the policy's level; lesser ones and notes stay.
+                if level == Level::Warning && d.severity == Severity::Error {
                     d.severity = Severity::Warning;
                 }
                 d
@@ -164,20 +254,28 @@ pub fn check(documents: &[Document], options: &Options) -> (Vec<Diagnostic>, usi
         .iter()
         .filter(|o| o.origin.release().is_none())
         .count();
-    (findings, objects, index.skipped)
+    Checked {
+        findings,
+        objects,
+        releases: rendered.releases,
+        skipped: index
+            .skipped
+            .saturating_sub(rendered.values_documents.len()),
+    }
 }
 
 /// Parses and checks `sources`.
 pub fn validate(sources: Vec<Arc<SourceFile>>, options: &Options) -> Report {
     let (documents, mut diagnostics) = parse(&sources);
-    let (findings, objects, skipped) = check(&documents, options);
-    diagnostics.extend(findings);
+    let checked = check(&documents, options);
+    diagnostics.extend(checked.findings);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Report {
         diagnostics,
         files: sources.len(),
         documents: documents.len(),
-        objects,
-        skipped,
+        objects: checked.objects,
+        skipped: checked.skipped,
+        releases: checked.releases,
     }
 }

@@ -120,6 +120,40 @@ impl<'a> Container<'a> {
             .map(|(name, p, _)| (name, p))
     }
 
+    /// Where `path` lives for this container: the volume of the deepest mount holding it, and
+    /// the path inside that volume (the mount's `subPath` counted). Two containers see the same
+    /// file when both give the same answer.
+    pub fn volume_path(&self, path: &str) -> Option<(&'a str, String)> {
+        let path = path.trim_end_matches('/');
+        self.node
+            .get("volumeMounts")
+            .and_then(Node::as_sequence)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|m| {
+                let volume = m.get("name").and_then(Node::as_str)?;
+                let mount = m
+                    .get("mountPath")
+                    .and_then(Node::as_str)?
+                    .trim_end_matches('/');
+                let rest = if path == mount {
+                    ""
+                } else {
+                    path.strip_prefix(mount)?.strip_prefix('/')?
+                };
+                let sub = m.get("subPath").and_then(Node::as_str).unwrap_or_default();
+                let inside = [sub.trim_matches('/'), rest]
+                    .iter()
+                    .filter(|p| !p.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("/");
+                Some((mount.len(), volume, inside))
+            })
+            .max_by_key(|(len, _, _)| *len)
+            .map(|(_, volume, inside)| (volume, inside))
+    }
+
     /// `securityContext.<key>`.
     pub fn security(&self, key: &str) -> Option<&'a Node> {
         self.node.path(&["securityContext", key])

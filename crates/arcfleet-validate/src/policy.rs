@@ -54,7 +54,8 @@ impl From<Severity> for Level {
     fn from(s: Severity) -> Self {
         match s {
             Severity::Error => Level::Error,
-            Severity::Warning => Level::Warning,
+            // Notes have no level of their own: they say what was not checked.
+            Severity::Warning | Severity::Note => Level::Warning,
         }
     }
 }

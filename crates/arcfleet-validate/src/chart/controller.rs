@@ -239,9 +239,12 @@ pub(super) fn render(
     let image_span = tag_node
         .or_else(|| v.path(&["image", "repository"]))
         .map_or(version_span, |n| n.span);
-    // Without a tag or a chart version the image is not known; the rules then say what they
-    // could not check.
-    let image = tag.map(|t| format!("{repository}:{t}"));
+    // Without a tag or a chart version the tag is decided at install: a placeholder, which the
+    // rules do not judge.
+    let image = Some(format!(
+        "{repository}:{}",
+        tag.unwrap_or_else(|| "${chart version}".to_string())
+    ));
     let flag = |key: &str| {
         v.path(&["flags", key])
             .filter(|n| truthy(Some(n)))
@@ -515,6 +518,7 @@ pub(super) fn render(
         declared_at: release.declared_at.clone(),
         values_partial: release.values_partial,
         controller_service_account: None,
+        container_mode: None,
     });
     (info, out.objects, out.problems, controller)
 }

@@ -69,6 +69,8 @@ pub struct ReleaseInfo {
     /// For a scale set: the controller's ServiceAccount (name, namespace) its manager
     /// RoleBinding names, once `controllerServiceAccount` or the chart's lookup decided it.
     pub controller_service_account: Option<(String, String)>,
+    /// For a scale set: `containerMode.type`.
+    pub container_mode: Option<arcfleet_arc::runner::ContainerMode>,
 }
 
 impl ReleaseInfo {
@@ -125,6 +127,8 @@ pub struct Rendered {
     pub problems: Vec<ChartProblem>,
     /// Documents that turned out to be values of a release (file name, document index).
     pub values_documents: Vec<(String, usize)>,
+    /// How many releases were rendered.
+    pub releases: usize,
 }
 
 /// Collects the objects and problems of one release.
@@ -152,6 +156,29 @@ impl Out {
             message: format!("the chart refuses these values: {message}"),
             hint,
         });
+    }
+
+    /// A value the chart requires is missing from a release whose values the input may not hold
+    /// in full (a plain values file installed with `--set`s, `valuesFrom` the input lacks, an
+    /// umbrella chart's defaults): a refusal for complete declarations, a note for the others.
+    pub(crate) fn require(
+        &mut self,
+        complete: bool,
+        span: Span,
+        message: &str,
+        hint: Option<String>,
+    ) {
+        if complete {
+            self.refuse(span, message, hint);
+        } else {
+            self.problems.push(ChartProblem {
+                file: self.file.clone(),
+                span,
+                severity: Severity::Note,
+                message: format!("not checked: the chart refuses these values unless the install adds what is missing ({message})"),
+                hint,
+            });
+        }
     }
 
     /// The chart renders the values, but not as the user meant.
@@ -196,6 +223,7 @@ pub fn render(documents: &[Document]) -> Rendered {
     let found = releases::find(documents);
     let mut rendered = Rendered {
         values_documents: found.values_documents,
+        releases: found.releases.len(),
         ..Default::default()
     };
     let mut controllers = Vec::new();

@@ -111,6 +111,15 @@ pub(crate) fn find(documents: &[Document]) -> Found {
                 .extend(umbrella(doc, documents, &mut claimed));
         }
     }
+    for release in &mut found.releases {
+        if let Some(problem) = release
+            .version
+            .as_ref()
+            .and_then(|v| version_problem(release.chart, v))
+        {
+            release.problems.push(problem);
+        }
+    }
     for doc in documents {
         let key = (doc.file.name().to_string(), doc.index);
         if claimed.contains(&key)
@@ -126,6 +135,36 @@ pub(crate) fn find(documents: &[Document]) -> Found {
     }
     found.values_documents = claimed.into_iter().collect();
     found
+}
+
+/// A chart version that names no release of the chart: a legacy actions-runner-controller
+/// version (Renovate's github-releases datasource proposes those for ARC's repository), or an
+/// OCI tag with a `v` (ARC's chart tags have none). Flux then cannot fetch the chart and the
+/// release never reconciles.
+fn version_problem(chart: Chart, version: &Located) -> Option<ChartProblem> {
+    let text = version.text.trim();
+    let plain = text.strip_prefix('v').unwrap_or(text);
+    let parsed: arcfleet_arc::Version = plain.parse().ok()?;
+    let message = if parsed.major == 0 && parsed.minor >= 20 {
+        format!(
+            "chart version `{text}` is not a release of {}: 0.{}.x is a legacy actions-runner-controller version (the scale-set charts are 0.4 to 0.14 and later), so the chart cannot be fetched",
+            chart.name(),
+            parsed.minor
+        )
+    } else if text.starts_with('v') {
+        format!(
+            "chart version `{text}`: ARC's charts are tagged without a `v` (`{plain}`), so the chart cannot be fetched"
+        )
+    } else {
+        return None;
+    };
+    Some(ChartProblem {
+        file: version.file.clone(),
+        span: version.span,
+        severity: Severity::Error,
+        message,
+        hint: Some("use the chart version of the controller you run, such as 0.14.2".into()),
+    })
 }
 
 /// Which chart a values document is for, from its keys: a key only one chart reads, or a
@@ -452,10 +491,14 @@ fn argo(
                 helm.and_then(|h| h.get("values"))
                     .and_then(|v| embedded::parse_block(&doc.file, v))
             });
+        let parameters = helm
+            .and_then(|h| h.get("parameters"))
+            .and_then(Node::as_sequence)
+            .unwrap_or_default();
         // Home: the values file when the Application only points at one, else the Application
         // (where content from value files points at the `valueFiles` entry naming it).
-        let (home, anchor, values) = match (inline, files.as_slice()) {
-            (None, [(values_doc, _)]) => (
+        let (home, anchor, mut values) = match (inline, files.as_slice()) {
+            (None, [(values_doc, _)]) if parameters.is_empty() => (
                 values_doc.file.clone(),
                 Span::point(values_doc.root.span.start()),
                 values_doc.root.clone(),
@@ -472,6 +515,26 @@ fn argo(
                 (doc.file.clone(), anchor, values)
             }
         };
+        // `helm.parameters` are `--set`s: typed like YAML unless `forceString`.
+        for parameter in parameters {
+            let (Some(name), Some(value)) = (
+                parameter.get("name").and_then(Node::scalar_text),
+                parameter.get("value"),
+            ) else {
+                continue;
+            };
+            if name.contains('[') {
+                partial = true;
+                continue;
+            }
+            let text = value.scalar_text().unwrap_or_default();
+            let node = if parameter.get("forceString").and_then(Node::as_bool) == Some(true) {
+                Node::string(text, value.span)
+            } else {
+                Node::plain(text, value.span)
+            };
+            set_path(&mut values, name, node);
+        }
         let in_home = Arc::ptr_eq(&home, &doc.file);
         let release_name = helm.and_then(|h| h.get("releaseName"));
         let (name, name_span) = match release_name {
@@ -626,7 +689,8 @@ fn umbrella(
                 span: dependency.span,
                 text: key.to_string(),
             },
-            values_partial: values_doc.is_none(),
+            // The umbrella's values are its defaults; an install adds its own.
+            values_partial: true,
             problems,
         });
     }

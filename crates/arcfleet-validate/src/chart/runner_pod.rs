@@ -113,7 +113,13 @@ pub(super) fn template(
             })
             .collect(),
     };
-    pod.push(("containers".into(), Node::sequence(at, rendered)));
+    // Without containers the chart writes `containers:` with nothing after it.
+    let rendered = if rendered.is_empty() {
+        Node::plain("null", at)
+    } else {
+        Node::sequence(at, rendered)
+    };
+    pod.push(("containers".into(), rendered));
 
     let user_volumes = list("volumes");
     let is_work = |vol: &Node| name_of(vol) == Some(WORK_VOLUME);
@@ -279,10 +285,11 @@ fn mode_runner(
     at: Span,
     tls: Option<&Tls>,
 ) -> Node {
-    let mut entries = vec![("name".to_string(), s(RUNNER_CONTAINER, at))];
     let Some(runner) = runner else {
-        return Node::mapping(at, entries);
+        return Node::mapping(at, [("name", s(RUNNER_CONTAINER, at))]);
     };
+    let name_span = runner.get("name").map_or(at, |n| n.span);
+    let mut entries = vec![("name".to_string(), s(RUNNER_CONTAINER, name_span))];
     entries.extend(copied_keys(runner));
     let user_env = runner
         .get("env")

@@ -26,6 +26,8 @@ pub(super) fn render(
 ) -> (Arc<ReleaseInfo>, Vec<Node>, Vec<ChartProblem>) {
     let values = super::with_defaults(Chart::ScaleSet, release);
     let mut out = Out::new(release.home.clone(), release.problems.clone());
+    // Whether the input holds all of the release's values.
+    let complete = !release.values_partial && release.kind != super::ReleaseKind::PlainValues;
     keys::check(Chart::ScaleSet, &release.values, &mut out);
     let v = &values;
     let at = release.anchor;
@@ -71,6 +73,7 @@ pub(super) fn render(
         .as_ref()
         .map(|l| l.text.trim_start_matches('v').to_string());
     let meta = Meta {
+        complete,
         name: &name,
         namespace: namespace.as_deref(),
         version: version.as_deref(),
@@ -100,11 +103,11 @@ pub(super) fn render(
             }
         }
         Some(map) => {
-            credentials_secret(&meta, &names, map, &mut out);
+            credentials_secret(&meta, &names, map, complete, &mut out);
             Some(s(&names.github_secret(), map.span))
         }
         None => {
-            out.refuse(at, refusals::SECRET_REQUIRED, None);
+            out.require(complete, at, refusals::SECRET_REQUIRED, None);
             None
         }
     };
@@ -248,12 +251,15 @@ pub(super) fn render(
         declared_at: release.declared_at.clone(),
         values_partial: release.values_partial,
         controller_service_account: controller_sa.map(|(n, ns)| (go_text(&n), go_text(&ns))),
+        container_mode: mode,
     });
     (info, out.objects, out.problems)
 }
 
 /// Metadata shared by the chart's objects.
 struct Meta<'v> {
+    /// Whether the input holds all of the release's values.
+    complete: bool,
     name: &'v str,
     namespace: Option<&'v str>,
     version: Option<&'v str>,
@@ -411,7 +417,13 @@ pub(super) fn subject(name: Node, namespace: Option<Node>, at: Span) -> Node {
 }
 
 /// `githubsecret.yaml`: the map's non-empty entries, base64-encoded, with the chart's checks.
-fn credentials_secret(meta: &Meta<'_>, names: &ScaleSetNames, map: &Node, out: &mut Out) {
+fn credentials_secret(
+    meta: &Meta<'_>,
+    names: &ScaleSetNames,
+    map: &Node,
+    complete: bool,
+    out: &mut Out,
+) {
     let mut data: Vec<(String, Node)> = Vec::new();
     let mut entries: Vec<&arcfleet_yaml::Entry> =
         map.as_mapping().unwrap_or_default().iter().collect();
@@ -431,7 +443,8 @@ fn credentials_secret(meta: &Meta<'_>, names: &ScaleSetNames, map: &Node, out: &
     use arcfleet_arc::credentials::{APP_ID, APP_INSTALLATION_ID, APP_PRIVATE_KEY, TOKEN};
     let has = |k| present.contains(&k);
     if !has(TOKEN) && !has(APP_ID) {
-        out.refuse(
+        out.require(
+            complete,
             map.span,
             refusals::SECRET_NO_CREDENTIALS,
             Some(
@@ -440,7 +453,7 @@ fn credentials_secret(meta: &Meta<'_>, names: &ScaleSetNames, map: &Node, out: &
             ),
         );
     } else if has(APP_ID) && !(has(APP_INSTALLATION_ID) && has(APP_PRIVATE_KEY)) {
-        out.refuse(map.span, refusals::SECRET_INCOMPLETE_APP, None);
+        out.require(complete, map.span, refusals::SECRET_INCOMPLETE_APP, None);
     }
     let secret_name = names.github_secret();
     out.object(object(
@@ -569,7 +582,8 @@ fn scale_set(
             let trimmed = text.strip_suffix('/').unwrap_or(&text);
             spec.push(("githubConfigUrl", Node::plain(trimmed, url.span)));
         }
-        None => out.refuse(
+        None => out.require(
+            meta.complete,
             v.get("githubConfigUrl").map_or(at, |n| n.span),
             refusals::URL_REQUIRED,
             Some(

@@ -36,7 +36,7 @@ impl Rule for ChartValues {
                 problem.message.clone(),
             );
             diag.hint = problem.hint.clone();
-            out.push_diagnostic(diag, problem.severity == Severity::Warning);
+            out.push_diagnostic(diag, problem.severity != Severity::Error);
         }
     }
 }

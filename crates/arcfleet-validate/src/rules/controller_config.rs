@@ -1,64 +1,31 @@
 use arcfleet_arc::Version;
+use arcfleet_arc::controller::{
+    FlagProblem, LISTENER_IMAGE_ENV, POD_NAMESPACE_ENV, SCALE_SET_ONLY_FLAG, check_flag,
+};
 use arcfleet_yaml::Node;
+
+use crate::index::Object;
+use crate::views::is_placeholder;
 
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
-    /// The controller runs in ARC v2 mode with flags its version accepts.
+    /// The controller runs in ARC v2 mode with flags its version accepts, and its probes have a
+    /// server to ask.
     ///
     /// Without `--auto-scaling-runner-set-only` the controller runs the legacy reconcilers and
-    /// never looks at an AutoscalingRunnerSet. Without `CONTROLLER_MANAGER_POD_NAMESPACE` it
-    /// exits at start. The controller parses flags with Go's `flag` package: an unknown flag
-    /// (such as `--update-strategy` on controllers after 0.14.x) stops it with exit code 2, and
-    /// `--log-level`, `--log-format` and `--workqueue-rate-limiter` accept only their listed
-    /// values. Metrics addresses must be `0` or `host:port`, or listener pods cannot be built.
+    /// never looks at an AutoscalingRunnerSet (and exits without legacy GitHub credentials).
+    /// Without `CONTROLLER_MANAGER_POD_NAMESPACE` or `CONTROLLER_MANAGER_CONTAINER_IMAGE` (the
+    /// listeners' image) it exits at start. The controller parses flags
+    /// with Go's `flag` package: an unknown flag (such as `--update-strategy` on controllers
+    /// after 0.14.x) stops it with exit code 2; `--log-level` (only `debug`, `info`, `warn`,
+    /// `error` in v2 mode), `--log-format` and `--workqueue-rate-limiter` accept only their
+    /// values (ARC 0.14.2 `main.go`). Metrics addresses must be `0` or `host:port`, or listener
+    /// pods cannot be built. A liveness or readiness probe without `--health-probe-bind-address`
+    /// asks a server that is not there, so the kubelet restarts the controller for ever.
     ControllerConfig, id: "controller-config", severity: Error,
-    summary: "--auto-scaling-runner-set-only, CONTROLLER_MANAGER_POD_NAMESPACE, flag values valid for the version"
+    summary: "--auto-scaling-runner-set-only, CONTROLLER_MANAGER_POD_NAMESPACE, flag values valid for the version, probes with a server"
 }
-
-/// Every flag the controller registers (ARC 0.14.x `main.go`, plus controller-runtime's).
-const KNOWN_FLAGS: &[&str] = &[
-    "auto-scaling-runner-set-only",
-    "update-strategy",
-    "watch-single-namespace",
-    "watch-namespace",
-    "metrics-addr",
-    "listener-metrics-addr",
-    "listener-metrics-endpoint",
-    "runner-max-concurrent-reconciles",
-    "log-level",
-    "log-format",
-    "auto-scaler-image-pull-secrets",
-    "exclude-label-propagation-prefix",
-    "workqueue-rate-limiter",
-    "k8s-client-rate-limiter-qps",
-    "k8s-client-rate-limiter-burst",
-    "enable-leader-election",
-    "leader-election-id",
-    "health-probe-bind-address",
-    "pprof-addr",
-    "sync-period",
-    "port",
-    "kubeconfig",
-    "runner-image",
-    "docker-image",
-    "docker-gid",
-    "runner-image-pull-secret",
-    "docker-registry-mirror",
-    "github-token",
-    "github-enterprise-url",
-    "github-app-id",
-    "github-app-installation-id",
-    "github-app-private-key",
-    "github-url",
-    "github-upload-url",
-    "github-basicauth-username",
-    "github-basicauth-password",
-    "runner-github-url",
-    "runner-status-update-hook",
-    "default-scale-down-delay",
-    "common-runner-labels",
-];
 
 impl Rule for ControllerConfig {
     fn meta(&self) -> &'static RuleMeta {
@@ -66,47 +33,65 @@ impl Rule for ControllerConfig {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
-        for controller in &cx.controllers {
+        for controller in &cx.views.controllers {
             let object = &controller.object;
-            let args = controller.container.args();
+            let container = &controller.container;
+            let args = container.args();
             if !args.iter().any(|(a, _)| {
-                *a == "--auto-scaling-runner-set-only"
-                    || *a == "--auto-scaling-runner-set-only=true"
+                *a == SCALE_SET_ONLY_FLAG || *a == "--auto-scaling-runner-set-only=true"
             }) {
-                let span = controller
-                    .container
+                let span = container
                     .node
                     .get("args")
-                    .map_or(controller.container.span(), |n| n.span);
-                out.at_rule_level(object, span, "--auto-scaling-runner-set-only is missing: the controller would run the legacy reconcilers and ignore every AutoscalingRunnerSet")
-                    .hint("add the argument --auto-scaling-runner-set-only");
+                    .map_or(container.span(), |n| n.span);
+                out.at_rule_level(object, span, format!("{SCALE_SET_ONLY_FLAG} is missing: the controller would run the legacy reconcilers and ignore every AutoscalingRunnerSet"))
+                    .hint(format!("add the argument {SCALE_SET_ONLY_FLAG}"));
             }
-            if controller
-                .container
-                .env("CONTROLLER_MANAGER_POD_NAMESPACE")
-                .is_none()
-            {
+            if container.env(LISTENER_IMAGE_ENV).is_none() {
+                let span = container
+                    .node
+                    .get("env")
+                    .map_or(container.span(), |n| n.span);
+                out.at_rule_level(object, span, format!("{LISTENER_IMAGE_ENV} is not set: the controller has no image for listeners and exits at start"))
+                    .hint(format!("add env {LISTENER_IMAGE_ENV} with the controller's own image"));
+            }
+            if container.env(POD_NAMESPACE_ENV).is_none() {
+                let span = container
+                    .node
+                    .get("env")
+                    .map_or(container.span(), |n| n.span);
                 out.at_rule_level(
                     object,
-                    controller.container.span(),
-                    "CONTROLLER_MANAGER_POD_NAMESPACE is not set: the controller exits at start",
+                    span,
+                    format!("{POD_NAMESPACE_ENV} is not set: the controller exits at start"),
                 )
-                .hint("add env CONTROLLER_MANAGER_POD_NAMESPACE from fieldRef metadata.namespace");
+                .hint(format!(
+                    "add env {POD_NAMESPACE_ENV} from fieldRef metadata.namespace"
+                ));
             }
             for (arg, node) in &args {
-                check_flag(arg, node, controller.version, object, out);
+                flag(arg, node, controller.version, object, out);
+            }
+            let serves_probes = args.iter().any(|(a, _)| {
+                a.strip_prefix("--health-probe-bind-address=")
+                    .is_some_and(|v| !v.is_empty() && v != "0")
+            });
+            for probe in ["livenessProbe", "readinessProbe"] {
+                if let Some(node) = container
+                    .node
+                    .get(probe)
+                    .filter(|p| p.get("httpGet").is_some())
+                    && !serves_probes
+                {
+                    out.at_rule_level(object, node.span, format!("{probe} asks an HTTP server the controller does not run without --health-probe-bind-address: the probe always fails"))
+                        .hint("add --health-probe-bind-address=:8081 (flags.healthProbeBindAddress in the chart) or remove the probe");
+                }
             }
         }
     }
 }
 
-fn check_flag(
-    arg: &str,
-    node: &Node,
-    version: Option<Version>,
-    object: &crate::index::Object<'_>,
-    out: &mut Findings,
-) {
+fn flag(arg: &str, node: &Node, version: Option<Version>, object: &Object<'_>, out: &mut Findings) {
     let Some(flag) = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-')) else {
         return;
     };
@@ -114,68 +99,38 @@ fn check_flag(
         Some((n, v)) => (n, Some(v)),
         None => (flag, None),
     };
-    if !KNOWN_FLAGS.contains(&name) {
-        let hint =
-            arcfleet_yaml::closest(name, KNOWN_FLAGS).map(|k| format!("did you mean --{k}?"));
-        let reported = out.at_rule_level(
-            object,
-            node.span,
-            format!(
-                "the controller has no flag --{name}; it exits with `flag provided but not defined`"
-            ),
-        );
-        if let Some(h) = hint {
-            reported.hint(h);
-        }
+    if value.is_some_and(is_placeholder) {
         return;
     }
-    let Some(value) = value else { return };
-    let invalid =
-        |allowed: &str| format!("--{name}={value} is not valid; the controller accepts {allowed}");
-    match name {
-        "update-strategy" => {
-            if let Some(v) = version.filter(|v| !v.has_update_strategy_flag()) {
-                out.at_rule_level(object, node.span, format!("controller {v} has no --update-strategy flag (0.5.0 to 0.14.x only); it exits at start"))
-                    .hint("remove the argument");
-            } else if !matches!(value, "immediate" | "eventual") {
-                out.at_rule_level(object, node.span, invalid("immediate or eventual"));
+    let suggest = |name: &str, known: &[&'static str]| {
+        let best = arcfleet_yaml::closest(name, known.iter().copied())?;
+        known.iter().copied().find(|k| *k == best)
+    };
+    match check_flag(name, value, version, suggest) {
+        Ok(()) => {}
+        Err(FlagProblem::Unknown { suggestion }) => {
+            let reported = out.at_rule_level(object, node.span, format!("the controller has no flag --{name}; it exits with `flag provided but not defined`"));
+            if let Some(s) = suggestion {
+                reported.hint(format!("did you mean --{s}?"));
             }
         }
-        "log-level"
-            if !(matches!(value, "debug" | "info" | "warn" | "error")
-                || value.parse::<i8>().is_ok()) =>
-        {
+        Err(FlagProblem::NotInVersion { available }) => {
+            let v = version.map(|v| v.to_string()).unwrap_or_default();
             out.at_rule_level(
                 object,
                 node.span,
-                invalid("debug, info, warn, error or a number"),
-            );
+                format!(
+                    "controller {v} has no --{name} flag ({available} only); it exits at start"
+                ),
+            )
+            .hint("remove the argument");
         }
-        "log-format" if !matches!(value, "text" | "json") => {
-            out.at_rule_level(object, node.span, invalid("text or json"));
+        Err(FlagProblem::BadValue { accepted }) => {
+            out.at_rule_level(object, node.span, format!("--{name}={} is not valid; the controller accepts {accepted} and exits otherwise", value.unwrap_or_default()));
         }
-        "workqueue-rate-limiter"
-            if !matches!(value, "" | "bucket_rate_limiter" | "typed_rate_limiter") =>
-        {
-            out.at_rule_level(
-                object,
-                node.span,
-                invalid("bucket_rate_limiter or typed_rate_limiter"),
-            );
+        Err(FlagProblem::Ignored { accepted, fallback }) => {
+            out.warning(object, node.span, format!("--{name}={} is not a value the controller knows ({accepted}); it uses `{fallback}`", value.unwrap_or_default()));
         }
-        "metrics-addr" | "listener-metrics-addr" | "health-probe-bind-address" | "pprof-addr" => {
-            let port_ok = value
-                .rsplit_once(':')
-                .is_some_and(|(_, port)| port.parse::<u16>().is_ok());
-            if !(value == "0" || value.is_empty() && name != "listener-metrics-addr" || port_ok) {
-                out.at_rule_level(
-                    object,
-                    node.span,
-                    invalid("`0` (off) or host:port such as :8080"),
-                );
-            }
-        }
-        _ => {}
     }
 }
 

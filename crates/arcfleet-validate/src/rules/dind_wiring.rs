@@ -1,8 +1,8 @@
 use arcfleet_k8s::ContainerKind;
 use arcfleet_yaml::Node;
 
-use crate::index::{Mode, ScaleSet};
 use crate::pod::Container;
+use crate::views::ScaleSet;
 
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 
@@ -85,7 +85,7 @@ impl Rule for DindWiring {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
-        for set in &cx.scale_sets {
+        for set in &cx.views.scale_sets {
             for c in set.containers() {
                 if c.kind == ContainerKind::Init
                     && let Some(probe) = c.node.get("startupProbe")
@@ -94,7 +94,7 @@ impl Rule for DindWiring {
                             .hint("make it a native sidecar (restartPolicy: Always, Kubernetes ≥ 1.29) or drop the probe");
                 }
             }
-            if set.mode == Mode::Dind {
+            if set.signals.dind.is_some() {
                 check_set(set, out);
             }
         }
@@ -102,9 +102,7 @@ impl Rule for DindWiring {
 }
 
 fn check_set(set: &ScaleSet<'_>, out: &mut Findings) {
-    let containers = set.containers();
-    let (Some(runner), Some(dind)) = (set.runner(), containers.iter().find(|c| c.name == "dind"))
-    else {
+    let (Some(runner), Some(dind)) = (set.runner(), set.signals.dind.as_ref()) else {
         return;
     };
     if dind.security("privileged").and_then(Node::as_bool) != Some(true) {
@@ -148,9 +146,9 @@ fn check_set(set: &ScaleSet<'_>, out: &mut Findings) {
             return;
         }
         let shared = runner
-            .mount_containing(socket)
-            .filter(|(vol, path)| dind.mount_containing(socket) == Some((vol, path)));
-        if shared.is_none() {
+            .volume_path(socket)
+            .is_some_and(|at| dind.volume_path(socket) == Some(at));
+        if !shared {
             out.at_rule_level(&set.object, span, format!("the socket `{socket}` is not on a volume that runner and dind both mount at the same path"))
                 .hint("mount one emptyDir (e.g. dind-sock) at /var/run in both containers");
         }
@@ -177,8 +175,8 @@ fn check_set(set: &ScaleSet<'_>, out: &mut Findings) {
                 .env_value("DOCKER_CERT_PATH")
                 .unwrap_or("/home/runner/.docker");
             let client_dir = format!("{}/client", cert_dir.trim_end_matches('/'));
-            let runner_vol = runner.mount_at(cert_path);
-            if runner_vol.is_none() || runner_vol != dind.mount_at(&client_dir) {
+            let runner_sees = runner.volume_path(cert_path);
+            if runner_sees.is_none() || runner_sees != dind.volume_path(&client_dir) {
                 out.at_rule_level(&set.object, span, format!("the runner's DOCKER_CERT_PATH `{cert_path}` is not the volume dind writes client certificates to (`{client_dir}`)"))
                     .hint(format!("mount one emptyDir at {client_dir} in dind and at DOCKER_CERT_PATH in the runner"));
             }

@@ -1,42 +1,29 @@
+use std::collections::BTreeSet;
+
+use arcfleet_arc::credentials::{self, APP_KEYS, TOKEN, Verdict};
 use arcfleet_diag::Span;
 use arcfleet_yaml::Node;
 
-use crate::index::Object;
+use crate::views::credentials::{SecretSource, produced_secret, secret_source};
 
-use super::secret_ref_missing::credentials_source;
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// The Secret a scale set's `githubConfigSecret` names holds `github_token`, or all three of
     /// `github_app_id`, `github_app_installation_id` and `github_app_private_key`, never both.
     ///
-    /// ARC reads exactly these four keys and nothing else: `app_id`, `installation_id`,
-    /// `private_key` or `token` (common in blog posts and secret stores) are ignored and the
-    /// listener fails with `no credentials provided`. A token next to a complete App is refused
-    /// (`both PAT and GitHub App credentials provided`). For an ExternalSecret the keys are its
-    /// `data[].secretKey` and templated keys; `dataFrom` keys are not known before it runs.
+    /// ARC reads exactly these four keys and nothing else
+    /// (`apis/actions.github.com/v1alpha1/appconfig/appconfig.go`): `app_id`, `private-key` or
+    /// `token` (common in blog posts and secret stores) are ignored and the listener fails with
+    /// `no credentials provided`; a token next to a complete App is refused (`both PAT and GitHub
+    /// App credentials provided`). The keys are those of the Secret, of the ExternalSecret or
+    /// SealedSecret that makes it, or of the Secret the chart renders from inline values; keys
+    /// an operator only learns at run time (`dataFrom`) are not judged. A Secret no scale set of
+    /// the input names is checked too when it is plainly ARC credentials (it has one of ARC's
+    /// keys, or is named like them and holds look-alikes).
     GithubSecretKeys, id: "github-secret-keys", severity: Error,
     summary: "credentials Secret/ExternalSecret has github_token XOR all three github_app_* keys"
 }
-
-const APP_KEYS: [&str; 3] = [
-    "github_app_id",
-    "github_app_installation_id",
-    "github_app_private_key",
-];
-const TOKEN_KEY: &str = "github_token";
-const LOOK_ALIKES: &[(&str, &str)] = &[
-    ("app_id", "github_app_id"),
-    ("appid", "github_app_id"),
-    ("client_id", "github_app_id"),
-    ("installation_id", "github_app_installation_id"),
-    ("github_app_installation", "github_app_installation_id"),
-    ("private_key", "github_app_private_key"),
-    ("github_app_key", "github_app_private_key"),
-    ("token", "github_token"),
-    ("github_pat", "github_token"),
-    ("pat", "github_token"),
-];
 
 impl Rule for GithubSecretKeys {
     fn meta(&self) -> &'static RuleMeta {
@@ -44,77 +31,131 @@ impl Rule for GithubSecretKeys {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
-        let mut checked: Vec<(String, String)> = Vec::new();
-        for set in &cx.scale_sets {
+        let mut checked: BTreeSet<(String, String, String)> = BTreeSet::new();
+        let id = |s: &SecretSource<'_>| {
+            (
+                s.object.kind.to_string(),
+                s.object.namespace.unwrap_or_default().to_string(),
+                s.object.name.to_string(),
+            )
+        };
+        for set in &cx.views.scale_sets {
             if set.field("vaultConfig").is_some() {
                 continue;
             }
             let Some(name) = set.field("githubConfigSecret").and_then(Node::as_str) else {
                 continue;
             };
-            let Some(source) = credentials_source(cx.index, set.namespace(), name) else {
+            let Some(source) = secret_source(cx.index, set.namespace(), name) else {
                 continue;
             };
-            // The chart checks the credentials it renders itself (`chart-values`).
-            if source.object.origin.release().is_some() {
-                continue;
+            if checked.insert(id(&source)) && !source.keys_unknown {
+                judge(&source, true, out);
             }
-            let key = (
-                source.object.namespace.unwrap_or_default().to_string(),
-                source.object.name.to_string(),
-            );
-            if checked.contains(&key) {
+        }
+        // Credentials no scale set of the input names.
+        for object in cx.index.objects() {
+            let name = match object.kind {
+                "Secret" => object.name,
+                _ => match produced_secret(object) {
+                    Some(name) => name,
+                    None => continue,
+                },
+            };
+            let Some(source) = secret_source(cx.index, object.namespace, name)
+                .filter(|s| s.object.kind == object.kind && s.object.name == object.name)
+            else {
                 continue;
+            };
+            if !source.keys_unknown
+                && !checked.contains(&id(&source))
+                && looks_like_arc_credentials(&source)
+            {
+                checked.insert(id(&source));
+                judge(&source, false, out);
             }
-            checked.push(key);
-            if source.keys_unknown {
-                continue;
-            }
-            check_keys(&source.object, source.span, &source.keys, out);
         }
     }
 }
 
-fn check_keys(object: &Object<'_>, span: Span, keys: &[(&str, Span)], out: &mut Findings) {
-    let has = |k: &str| keys.iter().any(|(name, _)| *name == k);
-    let app: Vec<&str> = APP_KEYS.iter().copied().filter(|k| has(k)).collect();
+/// One of ARC's keys, or a name like `github-app`/`arc-*` with look-alike keys.
+fn looks_like_arc_credentials(source: &SecretSource<'_>) -> bool {
+    let exact = source
+        .keys
+        .iter()
+        .any(|(k, _)| credentials::KEYS.contains(k));
+    let alikes = source
+        .keys
+        .iter()
+        .filter(|(k, _)| credentials::look_alike(k).is_some())
+        .count();
+    let name = source.object.name.to_lowercase();
+    exact
+        || (alikes >= 2
+            && (name.contains("github") || name.contains("arc") || name.contains("runner")))
+}
+
+fn judge(source: &SecretSource<'_>, referenced: bool, out: &mut Findings) {
+    let keys: Vec<&str> = source.keys.iter().map(|(k, _)| *k).collect();
+    let chart = source.object.origin.release().is_some();
     let look_alikes: Vec<String> = keys
         .iter()
-        .filter_map(|(k, _)| {
-            LOOK_ALIKES
-                .iter()
-                .find(|(alike, _)| alike.eq_ignore_ascii_case(k))
-                .map(|(_, real)| format!("`{k}` (ARC reads `{real}`)"))
+        .filter_map(|k| {
+            credentials::look_alike(k).map(|real| format!("`{k}` (ARC reads `{real}`)"))
         })
         .collect();
-    let look_alike_note = if look_alikes.is_empty() {
+    let note = if look_alikes.is_empty() {
         String::new()
     } else {
         format!("; found {}", look_alikes.join(", "))
     };
-    let what = format!("{} `{}`", object.kind, object.name);
-    if has(TOKEN_KEY) && app.len() == APP_KEYS.len() {
-        out.at_rule_level(
-            object,
-            span,
-            format!("{what} has both github_token and GitHub App keys; ARC refuses both at once"),
-        )
-        .hint("keep either github_token or the three github_app_* keys");
-    } else if !has(TOKEN_KEY) && app.is_empty() {
-        out.at_rule_level(object, span, format!("{what} has neither github_token nor the github_app_* keys ARC reads{look_alike_note}"))
-            .hint("name the keys github_app_id, github_app_installation_id, github_app_private_key (or github_token)");
-    } else if !has(TOKEN_KEY) && app.len() < APP_KEYS.len() {
-        let lacking: Vec<&str> = APP_KEYS.iter().copied().filter(|k| !has(k)).collect();
-        out.at_rule_level(
-            object,
-            span,
-            format!(
-                "{what} has {} but lacks {}{look_alike_note}",
-                app.join(", "),
-                lacking.join(", ")
-            ),
-        )
-        .hint("a GitHub App needs all three github_app_* keys");
+    let what = format!("{} `{}`", source.object.kind, source.object.name);
+    let span: Span = source.span;
+    let object = &source.object;
+    match credentials::judge(keys.iter().copied()) {
+        Verdict::Token | Verdict::App => {}
+        Verdict::Both => {
+            out.at_rule_level(
+                object,
+                span,
+                format!("{what} has both {TOKEN} and GitHub App keys; ARC refuses both at once"),
+            )
+            .hint(format!(
+                "keep either {TOKEN} or the three github_app_* keys"
+            ));
+        }
+        // The chart refuses these itself (`chart-values`).
+        _ if chart => {}
+        Verdict::Nothing => {
+            let message =
+                format!("{what} has neither {TOKEN} nor the github_app_* keys ARC reads{note}");
+            let reported = if referenced {
+                out.at_rule_level(object, span, message)
+            } else {
+                out.warning(object, span, message)
+            };
+            reported.hint(format!(
+                "name the keys {} (or {TOKEN})",
+                APP_KEYS.join(", ")
+            ));
+        }
+        Verdict::IncompleteApp(lacking) => {
+            let present: Vec<&str> = APP_KEYS
+                .iter()
+                .copied()
+                .filter(|k| keys.contains(k))
+                .collect();
+            out.at_rule_level(
+                object,
+                span,
+                format!(
+                    "{what} has {} but lacks {}{note}",
+                    present.join(", "),
+                    lacking.join(", ")
+                ),
+            )
+            .hint("a GitHub App needs all three github_app_* keys");
+        }
     }
 }
 

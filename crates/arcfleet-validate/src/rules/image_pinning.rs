@@ -1,4 +1,5 @@
 use crate::pod::{self, image_repository, image_tag};
+use crate::views::is_placeholder;
 
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 
@@ -42,6 +43,9 @@ impl Rule for ImagePinning {
                 let Some(image) = container.image() else {
                     continue;
                 };
+                if is_placeholder(image) {
+                    continue;
+                }
                 let floating = !image.contains('@')
                     && image_tag(image).is_none_or(|t| FLOATING_TAGS.contains(&t));
                 let span = container
@@ -62,14 +66,24 @@ impl Rule for ImagePinning {
             }
         };
         for object in cx.index.objects() {
-            let pod_spec = match object.kind {
-                "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "AutoscalingRunnerSet" => {
-                    object.root.path(&["spec", "template", "spec"])
-                }
-                "Pod" => object.root.get("spec"),
-                _ => None,
+            let pod_specs: Vec<&arcfleet_yaml::Node> = match object.kind {
+                "Deployment" | "StatefulSet" | "DaemonSet" | "Job" => object
+                    .root
+                    .path(&["spec", "template", "spec"])
+                    .into_iter()
+                    .collect(),
+                // The runner pod, and the listener pod where a listenerTemplate names an image.
+                "AutoscalingRunnerSet" => [
+                    ["spec", "template", "spec"],
+                    ["spec", "listenerTemplate", "spec"],
+                ]
+                .iter()
+                .filter_map(|p| object.root.path(p))
+                .collect(),
+                "Pod" => object.root.get("spec").into_iter().collect(),
+                _ => Vec::new(),
             };
-            if let Some(pod_spec) = pod_spec {
+            for pod_spec in pod_specs {
                 check_pod(object, pod_spec);
             }
         }

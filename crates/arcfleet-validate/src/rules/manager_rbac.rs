@@ -1,38 +1,23 @@
-use std::collections::{BTreeSet, HashMap};
+use arcfleet_arc::rbac::manager_rules;
 
-use super::rbac::{expand, granted_rules, missing};
+use crate::views::rbac::grants;
+
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
-    /// In every scale set's namespace, the controller's ServiceAccount holds the chart's manager
-    /// Role: pods, secrets, serviceaccounts, roles and rolebindings it must create and clean up.
+    /// In every scale set's namespace, the ServiceAccount of the controller that manages the set
+    /// holds the chart's manager Role: pods, secrets, serviceaccounts, roles and rolebindings it
+    /// must create and clean up (and configmaps it reads with `githubServerTLS`).
     ///
     /// The controller creates each runner's pod and JIT secret, and the listener's Role and
     /// RoleBinding, in the scale set's namespace. Without these permissions runners never
     /// start; without `secrets: list` runners that used container hooks are stuck deleting
-    /// (`secrets is forbidden … cannot list`). A GitOps repository that dropped the chart must
-    /// carry this Role and its binding itself.
+    /// (`secrets is forbidden … cannot list`). The Role is `gha-runner-scale-set/templates/
+    /// manager_role.yaml` (`arcfleet_arc::rbac::MANAGER_ROLE`). A set is checked against the
+    /// controller that manages it (see `controller-scope`), not every controller of the input.
     ManagerRbac, id: "manager-rbac", severity: Error,
-    summary: "each scale set namespace grants the controller's ServiceAccount the chart's manager Role"
+    summary: "the controller that manages a scale set holds the chart's manager Role in its namespace"
 }
-
-/// The chart's `manager_role.yaml`.
-const MANAGER_RULES: &[(&str, &str, &str)] = &[
-    ("", "pods", "create,delete,get"),
-    ("", "pods/status", "get"),
-    ("", "secrets", "create,delete,get,list,patch,update"),
-    ("", "serviceaccounts", "create,delete,get,list,patch,update"),
-    (
-        "rbac.authorization.k8s.io",
-        "rolebindings",
-        "create,delete,get,patch,update",
-    ),
-    (
-        "rbac.authorization.k8s.io",
-        "roles",
-        "create,delete,get,patch,update",
-    ),
-];
 
 impl Rule for ManagerRbac {
     fn meta(&self) -> &'static RuleMeta {
@@ -40,29 +25,48 @@ impl Rule for ManagerRbac {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
-        let required = expand(MANAGER_RULES);
-        // Without a controller in the input there is no ServiceAccount to check against.
-        let accounts: BTreeSet<(&str, &str)> = cx
-            .controllers
-            .iter()
-            .map(|c| (c.namespace(), c.service_account))
-            .collect();
-        // What each account lacks, per namespace: computed once, reported for every set there.
-        let mut lacking_in: HashMap<(&str, &str, &str), Vec<String>> = HashMap::new();
-        for set in &cx.scale_sets {
-            let ns = set.namespace();
-            for &(sa_ns, sa) in &accounts {
-                let lacking = lacking_in
-                    .entry((ns, sa_ns, sa))
-                    .or_insert_with(|| missing(&granted_rules(cx.index, sa_ns, sa, ns), &required));
-                if !lacking.is_empty() {
-                    out.at_rule_level(
-                        &set.object,
-                        set.object.name_span(),
-                        format!("controller ServiceAccount {sa_ns}/{sa} lacks in namespace `{ns}`: {}", lacking.join("; ")),
-                    )
-                    .hint(format!("add the manager Role in `{ns}` and a RoleBinding to ServiceAccount {sa_ns}/{sa}"));
+        for (i, set) in cx.views.scale_sets.iter().enumerate() {
+            // Without the set's namespace there is no telling where the Role must be.
+            let Some(ns) = set.namespace() else { continue };
+            let ns = Some(ns);
+            let required = manager_rules(set.field("githubServerTLS").is_some());
+            for controller in cx.views.controllers_of(i) {
+                let sa = controller.service_account;
+                let sa_ns = controller.namespace();
+                let Some(lacking) = grants(cx.index, sa_ns, sa, ns).missing(&required) else {
+                    out.note(&set.object, set.object.name_span(), format!("not checked: a binding of controller ServiceAccount {sa} names a role the input does not have"));
+                    continue;
+                };
+                if lacking.is_empty() {
+                    continue;
                 }
+                let account = format!("{}/{sa}", sa_ns.unwrap_or("?"));
+                let place = ns.map_or_else(
+                    || "the set's namespace".to_string(),
+                    |n| format!("namespace `{n}`"),
+                );
+                let bound = &cx.views.management[i].bound_accounts;
+                let note = if bound.is_empty() {
+                    String::new()
+                } else {
+                    let names: Vec<String> =
+                        bound.iter().map(|(n, ns)| format!("{ns}/{n}")).collect();
+                    format!(
+                        " (the manager RoleBinding binds {} instead)",
+                        names.join(", ")
+                    )
+                };
+                out.at_rule_level(
+                    &set.object,
+                    set.object.name_span(),
+                    format!(
+                        "controller ServiceAccount {account} lacks in {place}: {}{note}",
+                        lacking.join("; ")
+                    ),
+                )
+                .hint(format!(
+                    "bind the manager Role in {place} to ServiceAccount {account}"
+                ));
             }
         }
     }

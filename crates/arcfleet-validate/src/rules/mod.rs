@@ -8,13 +8,16 @@
 
 use arcfleet_diag::{Diagnostic, Severity, Span};
 
-use crate::index::{Controller, Object, ObjectIndex, ScaleSet};
+use crate::index::{Object, ObjectIndex};
 use crate::policy::Policy;
 use crate::schema_dir::SchemaStore;
+use crate::views::Views;
 
 mod active_deadline;
 mod chart_values;
+mod cleanup_protection;
 mod controller_config;
+mod controller_scope;
 mod dind_wiring;
 mod github_secret_keys;
 mod image_pinning;
@@ -23,11 +26,10 @@ mod manager_rbac;
 mod monitoring_coverage;
 mod name_limits;
 mod plaintext_secret;
+mod pod_admission;
 mod privileged_outside_dind;
-mod quota;
 mod quota_headroom;
 mod quota_resources_missing;
-mod rbac;
 mod runner_bounds;
 mod runner_container;
 mod scale_set_identity;
@@ -113,8 +115,7 @@ pub(crate) use declare_rule;
 pub(crate) struct Context<'i, 'a> {
     pub index: &'i ObjectIndex<'a>,
     pub policy: &'i Policy,
-    pub scale_sets: Vec<ScaleSet<'a>>,
-    pub controllers: Vec<Controller<'a>>,
+    pub views: &'i Views<'a>,
     pub schemas: Option<&'i SchemaStore>,
     /// What the charts refuse or ignore in Helm values.
     pub chart_problems: &'i [crate::chart::ChartProblem],
@@ -156,7 +157,18 @@ impl Findings {
         span: Span,
         message: String,
     ) -> Reported<'_> {
-        let diag = Diagnostic::new(object.file.clone(), span, self.rule.id, severity, message)
+        self.push_in(object.file.clone(), severity, object, span, message)
+    }
+
+    fn push_in(
+        &mut self,
+        file: std::sync::Arc<arcfleet_diag::SourceFile>,
+        severity: Severity,
+        object: &Object<'_>,
+        span: Span,
+        message: String,
+    ) -> Reported<'_> {
+        let diag = Diagnostic::new(file, span, self.rule.id, severity, message)
             .with_object(object.reference());
         self.items.push(diag);
         let last = self.items.len() - 1;
@@ -178,8 +190,38 @@ impl Findings {
         let mut diag = diag;
         if !lesser {
             diag.severity = Severity::Error;
+        } else if diag.severity == Severity::Error {
+            diag.severity = Severity::Warning;
         }
         self.items.push(diag);
+    }
+
+    /// A finding at the rule's severity about `object`, at a place in another file (the chart
+    /// version a HelmRelease points at, say).
+    pub fn at(
+        &mut self,
+        object: &Object<'_>,
+        file: std::sync::Arc<arcfleet_diag::SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Reported<'_> {
+        self.push_in(file, Severity::Error, object, span, message.into())
+    }
+
+    /// Like [`Findings::at`], a lesser finding.
+    pub fn warning_at(
+        &mut self,
+        object: &Object<'_>,
+        file: std::sync::Arc<arcfleet_diag::SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Reported<'_> {
+        self.push_in(file, Severity::Warning, object, span, message.into())
+    }
+
+    /// A note: what this rule could not check about `object`, and why.
+    pub fn note(&mut self, object: &Object<'_>, span: Span, message: impl Into<String>) {
+        self.push(Severity::Note, object, span, message.into());
     }
 
     /// A lesser finding: always a warning.
@@ -200,6 +242,7 @@ pub(crate) fn all() -> &'static [&'static dyn Rule] {
         &chart_values::ChartValues,
         &version_skew::VersionSkew,
         &controller_config::ControllerConfig,
+        &controller_scope::ControllerScope,
         &manager_rbac::ManagerRbac,
         &github_secret_keys::GithubSecretKeys,
         &secret_ref_missing::SecretRefMissing,
@@ -207,6 +250,7 @@ pub(crate) fn all() -> &'static [&'static dyn Rule] {
         &quota_headroom::QuotaHeadroom,
         &quota_resources_missing::QuotaResourcesMissing,
         &privileged_outside_dind::PrivilegedOutsideDind,
+        &pod_admission::PodAdmission,
         &dind_wiring::DindWiring,
         &kube_mode_wiring::KubeModeWiring,
         &runner_container::RunnerContainer,
@@ -217,6 +261,7 @@ pub(crate) fn all() -> &'static [&'static dyn Rule] {
         &image_pinning::ImagePinning,
         &yaml_ambiguous_scalar::YamlAmbiguousScalar,
         &monitoring_coverage::MonitoringCoverage,
+        &cleanup_protection::CleanupProtection,
     ]
 }
 
@@ -227,6 +272,12 @@ pub(crate) const BUILTIN: &[RuleMeta] = &[
         default_severity: Severity::Error,
         summary: "the file is not readable YAML (or not UTF-8); nothing in it was checked",
         doc: " A file that cannot be parsed is reported at the first byte the parser could not read\n and the run exits with code 2: none of its objects were checked, so a clean result\n would be a lie.\n",
+    },
+    RuleMeta {
+        id: crate::NOT_CHECKED_RULE,
+        default_severity: Severity::Note,
+        summary: "a file arcfleet could not read as YAML because it is a template (`.tpl`, `.tftpl`): not checked",
+        doc: " Templates (Helm `.tpl`, Terraform `.tftpl`, Go `.tmpl`) are read like manifests when they\n parse as YAML, placeholders and all; when they do not, the run says so instead of passing\n them by in silence, and goes on.\n",
     },
     RuleMeta {
         id: crate::suppress::IGNORE_WITHOUT_REASON,

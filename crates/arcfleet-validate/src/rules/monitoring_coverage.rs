@@ -2,7 +2,8 @@ use std::collections::BTreeMap;
 
 use arcfleet_yaml::Node;
 
-use crate::index::{Object, ScaleSet};
+use crate::index::Object;
+use crate::views::ScaleSet;
 
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 
@@ -33,7 +34,19 @@ impl Rule for MonitoringCoverage {
         if pod_monitors.is_empty() && service_monitors.is_empty() {
             return;
         }
-        for controller in &cx.controllers {
+        for controller in &cx.views.controllers {
+            // Only when a monitor of its fleet looks for listeners at all.
+            let listener = BTreeMap::from([(
+                "app.kubernetes.io/component",
+                arcfleet_arc::meta::LISTENER_COMPONENT,
+            )]);
+            let scraped = pod_monitors.iter().any(|m| {
+                m.same_fleet(&controller.object)
+                    && selects(m.spec().and_then(|s| s.get("selector")), &listener)
+            });
+            if !scraped {
+                continue;
+            }
             if let Some((_, node)) = controller
                 .container
                 .args()
@@ -44,8 +57,12 @@ impl Rule for MonitoringCoverage {
                     .hint("set --listener-metrics-addr=:8080 (controller.metrics in the fleet spec)");
             }
         }
-        let namespaces: Vec<&str> = cx.controllers.iter().map(|c| c.namespace()).collect();
-        for set in &cx.scale_sets {
+        for (i, set) in cx.views.scale_sets.iter().enumerate() {
+            let namespaces: Vec<&str> = cx
+                .views
+                .controllers_of(i)
+                .filter_map(|c| c.namespace())
+                .collect();
             let labels = listener_labels(set);
             let covered = namespaces.iter().any(|ns| {
                 pod_monitors.iter().any(|m| {
@@ -86,7 +103,9 @@ fn listener_labels<'a>(set: &ScaleSet<'a>) -> BTreeMap<&'a str, &'a str> {
     labels.insert("app.kubernetes.io/component", "runner-scale-set-listener");
     labels.insert("app.kubernetes.io/part-of", "gha-runner-scale-set");
     labels.insert("actions.github.com/scale-set-name", set.object.name);
-    labels.insert("actions.github.com/scale-set-namespace", set.namespace());
+    if let Some(ns) = set.namespace() {
+        labels.insert("actions.github.com/scale-set-namespace", ns);
+    }
     labels
 }
 

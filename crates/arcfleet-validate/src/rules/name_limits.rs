@@ -1,6 +1,8 @@
 use arcfleet_arc::names::MAX_SCALE_SET_NAME as MAX_SET_NAME;
 use arcfleet_k8s::is_dns1123_label;
 
+use crate::views::is_placeholder;
+
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
@@ -20,17 +22,27 @@ impl Rule for NameLimits {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
-        for set in &cx.scale_sets {
+        for set in &cx.views.scale_sets {
             let name = set.object.name;
             let guessed = set.object.origin.release().is_some_and(|r| r.name_guessed);
-            if !guessed && (!is_dns1123_label(name) || name.len() > MAX_SET_NAME) {
+            // Too long a name in Helm values is the chart's refusal (`chart-values`).
+            let chart_refused = set.object.origin.release().is_some() && name.len() > MAX_SET_NAME;
+            if !guessed
+                && !chart_refused
+                && !is_placeholder(name)
+                && (!is_dns1123_label(name) || name.len() > MAX_SET_NAME)
+            {
                 out.at_rule_level(
                     &set.object,
                     set.object.name_span(),
                     format!("scale set name `{name}` must be a DNS-1123 label of at most {MAX_SET_NAME} characters (it has {}); ARC cannot name its listener otherwise", name.len()),
                 );
             }
-            if let Some(ns) = set.object.namespace.filter(|ns| !is_dns1123_label(ns)) {
+            if let Some(ns) = set
+                .object
+                .namespace
+                .filter(|ns| !is_dns1123_label(ns) && !is_placeholder(ns))
+            {
                 let span = set
                     .object
                     .root

@@ -1,20 +1,22 @@
 use arcfleet_yaml::Node;
 
-use crate::index::{Mode, Object};
+use crate::index::Object;
 use crate::pod::{self, Container};
+use crate::views::scale_set::is_docker_daemon;
 
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
-    /// Only the `dind` container of a Docker-in-Docker scale set runs privileged.
+    /// Only the Docker daemon of a scale set (the `dind` container, or one running a
+    /// `docker:*-dind` image) runs privileged.
     ///
-    /// Docker-in-Docker needs a privileged sidecar; nothing else does. A `privileged: true`
+    /// Docker-in-Docker needs a privileged daemon; nothing else does. A `privileged: true`
     /// (or `SYS_ADMIN`/`ALL` capabilities) copied onto the runner container, into a
     /// Kubernetes-mode set or into a worker podspec hands every workflow — code from any pull
     /// request — root on the node. It is also the typical copy-paste slip when moving the dind
     /// settings around.
     PrivilegedOutsideDind, id: "privileged-outside-dind", severity: Error,
-    summary: "privileged: true only on the dind container of a DinD-mode set"
+    summary: "privileged: true only on a scale set's Docker daemon container"
 }
 
 impl Rule for PrivilegedOutsideDind {
@@ -23,10 +25,9 @@ impl Rule for PrivilegedOutsideDind {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
-        for set in &cx.scale_sets {
+        for set in &cx.views.scale_sets {
             for container in set.containers() {
-                let allowed = set.mode == Mode::Dind && container.name == "dind";
-                if !allowed {
+                if !is_docker_daemon(&container) {
                     report(&set.object, &container, "scale set", out);
                 }
             }
@@ -49,7 +50,7 @@ fn report(object: &Object<'_>, container: &Container<'_>, place: &str, out: &mut
         .security("privileged")
         .filter(|n| n.as_bool() == Some(true))
     {
-        out.at_rule_level(object, node.span, format!("container `{}` of this {place} is privileged; only the `dind` sidecar of a Docker-in-Docker set may be", container.name))
+        out.at_rule_level(object, node.span, format!("container `{}` of this {place} is privileged; only a Docker daemon (`dind`) container may be", container.name))
             .hint("remove privileged: true (it probably came from the dind container)");
     }
     let added = container

@@ -1,15 +1,17 @@
 use arcfleet_k8s::Quantity;
 
-use super::quota::{demand, quotas};
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
+use crate::views::quota::{demand, quotas};
 
 declare_rule! {
     /// A namespace's ResourceQuota holds every scale set of the namespace at `maxRunners` plus
     /// headroom, in every dimension it limits.
     ///
     /// When the quota is full the API server refuses new runner pods: jobs queue while the set
-    /// believes it is scaling (ARC retries every 30 seconds and recreates the runner after ten
-    /// minutes; before 0.13.1 the runner was marked failed and kept its slot). Every container
+    /// believes it is scaling. Since 0.13.1 ARC retries every 30 seconds and recreates the runner
+    /// after ten minutes, so the set only runs short (a warning); before 0.13.1 the runner was
+    /// marked failed and kept its slot, wedging the set (an error when a controller that
+    /// manages the namespace's sets is that old). Every container
     /// counts (the `dind` sidecar and init containers too), and in Kubernetes mode so does the
     /// workflow pod from the worker podspec; in the controller's namespace the controller and
     /// one listener per scale set count. Headroom (default `max(1, ceil(maxRunners/4))` pods)
@@ -24,13 +26,24 @@ impl Rule for QuotaHeadroom {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
-        for (quota, hard) in quotas(cx) {
-            let ns = quota.namespace.unwrap_or("default");
-            let pods = demand(cx, ns);
+        for (quota, hard) in quotas(cx.index) {
+            // A quota without a namespace could be anywhere: nothing to hold it against.
+            let Some(ns) = quota.namespace else { continue };
+            let pods = demand(cx.index, cx.views, cx.policy, quota);
             if pods.is_empty() {
                 continue;
             }
             let usages: Vec<_> = pods.iter().map(|p| p.usage()).collect();
+            // Since 0.13.1 a refused runner pod is retried (every 30 s, ARC PR #4305): the set
+            // only runs short. Before, the runner is marked failed and keeps its slot.
+            let fatal = cx
+                .views
+                .scale_sets
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.namespace() == Some(ns))
+                .flat_map(|(i, _)| cx.views.controllers_of(i))
+                .any(|c| c.version.is_some_and(|v| !v.retries_quota_refusals()));
             for entry in hard.as_mapping().unwrap_or_default() {
                 let Some(resource) = entry.key.scalar_text() else {
                     continue;
@@ -62,12 +75,25 @@ impl Rule for QuotaHeadroom {
                 }
                 let needed = with_headroom.canonical_for(resource);
                 if at_max > limit {
-                    out.at_rule_level(
-                        quota,
-                        entry.value.span,
-                        format!("quota `{resource}: {limit}` cannot hold namespace `{ns}` at maxRunners: it needs {} ({} with headroom: {}); the API server refuses the extra pods", at_max.canonical_for(resource), needed, parts.join(" + ")),
-                    )
-                    .hint(format!("raise {resource} to at least {needed}, or lower maxRunners"));
+                    let message = format!(
+                        "quota `{resource}: {limit}` cannot hold namespace `{ns}` at maxRunners: it needs {} ({} with headroom: {}); the API server refuses the extra pods{}",
+                        at_max.canonical_for(resource),
+                        needed,
+                        parts.join(" + "),
+                        if fatal {
+                            ", and this controller marks their runners failed for good (before 0.13.1)"
+                        } else {
+                            ""
+                        }
+                    );
+                    let reported = if fatal {
+                        out.at_rule_level(quota, entry.value.span, message)
+                    } else {
+                        out.warning(quota, entry.value.span, message)
+                    };
+                    reported.hint(format!(
+                        "raise {resource} to at least {needed}, or lower maxRunners"
+                    ));
                 } else if with_headroom > limit {
                     out.warning(
                         quota,

@@ -3,8 +3,8 @@ use arcfleet_yaml::Node;
 
 use crate::index::ObjectIndex;
 
-use super::quota::{demand, quotas};
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
+use crate::views::quota::{demand, quotas};
 
 declare_rule! {
     /// Where a ResourceQuota limits `cpu`, `memory` or `ephemeral-storage` (requests or limits),
@@ -25,9 +25,10 @@ impl Rule for QuotaResourcesMissing {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
-        for (quota, hard) in quotas(cx) {
-            let ns = quota.namespace.unwrap_or("default");
-            let pods = demand(cx, ns);
+        for (quota, hard) in quotas(cx.index) {
+            // A quota without a namespace could be anywhere: nothing to hold it against.
+            let Some(ns) = quota.namespace else { continue };
+            let pods = demand(cx.index, cx.views, cx.policy, quota);
             for entry in hard.as_mapping().unwrap_or_default() {
                 let Some(name) = entry.key.scalar_text() else {
                     continue;

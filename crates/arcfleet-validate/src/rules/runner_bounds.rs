@@ -21,7 +21,7 @@ impl Rule for RunnerBounds {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
-        for set in &cx.scale_sets {
+        for set in &cx.views.scale_sets {
             let read = |field: &str, out: &mut Findings| -> Option<i64> {
                 let node: &Node = set.field(field)?;
                 match node.as_scalar().map(|s| s.resolve()) {

@@ -2,6 +2,8 @@ use std::collections::HashMap;
 
 use arcfleet_yaml::Node;
 
+use crate::views::is_placeholder;
+
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
@@ -24,10 +26,29 @@ impl Rule for ScaleSetIdentity {
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
         let mut seen: HashMap<(String, String, String), String> = HashMap::new();
-        for set in &cx.scale_sets {
+        let mut objects: HashMap<(&str, &str), &str> = HashMap::new();
+        for set in &cx.views.scale_sets {
+            if set.object.origin.release().is_some_and(|r| r.name_guessed) {
+                continue;
+            }
+            if let Some(ns) = set.namespace() {
+                match objects.get(&(ns, set.object.name)) {
+                    Some(first) => {
+                        out.at_rule_level(&set.object, set.object.name_span(), format!("AutoscalingRunnerSet `{ns}/{}` is also defined in {first}: one overwrites the other (Helm refuses a second release that renders it)", set.object.name))
+                            .hint("give one of them another name (runnerScaleSetName)");
+                        continue;
+                    }
+                    None => {
+                        objects.insert((ns, set.object.name), set.object.file.name());
+                    }
+                }
+            }
             let Some(url) = set.field("githubConfigUrl").and_then(Node::as_str) else {
                 continue;
             };
+            if is_placeholder(url) {
+                continue;
+            }
             let group = set
                 .field("runnerGroup")
                 .and_then(Node::as_str)
@@ -42,7 +63,7 @@ impl Rule for ScaleSetIdentity {
                 group.to_lowercase(),
                 name.to_lowercase(),
             );
-            let here = format!("{}/{}", set.namespace(), set.object.name);
+            let here = format!("{}/{}", set.namespace().unwrap_or("?"), set.object.name);
             if let Some(first) = seen.get(&key) {
                 let span = name_node.map_or(set.object.name_span(), |n| n.span);
                 out.at_rule_level(

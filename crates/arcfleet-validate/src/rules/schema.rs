@@ -34,7 +34,14 @@ impl Rule for Schema {
             .flat_map_iter(|(i, object)| {
                 let mut found = typed_problems(object);
                 if let Some(store) = cx.schemas {
-                    found.extend(schema_problems(store, object));
+                    // One cause, one finding: a field the typed check reported already is not
+                    // reported again by the JSON schema.
+                    let seen: Vec<Span> = found.iter().map(|p| p.0).collect();
+                    found.extend(
+                        schema_problems(store, object)
+                            .into_iter()
+                            .filter(|p| !seen.contains(&p.0)),
+                    );
                 }
                 found
                     .into_iter()
@@ -130,9 +137,19 @@ fn typed_problems(object: &Object<'_>) -> Vec<Problem> {
     }
 }
 
+/// The object as the API server receives it: without the `sops` block, which Flux strips when
+/// it decrypts a SOPS file.
+fn applied_json(object: &Object<'_>) -> serde_json::Value {
+    let mut value = arcfleet_yaml::to_json(object.root);
+    if let Some(map) = value.as_object_mut() {
+        map.remove("sops");
+    }
+    value
+}
+
 /// Deserializes `object` as `T`, collecting ignored (unknown) keys and the first type error.
 fn check<T: DeserializeOwned>(object: &Object<'_>) -> Vec<Problem> {
-    let value = arcfleet_yaml::to_json(object.root);
+    let value = applied_json(object);
     let mut unknown = Vec::new();
     let mut on_ignored = |path: serde_ignored::Path<'_>| unknown.push(pointer_of(&path));
     // Tracking the path of every value costs a third of this rule; objects almost always
@@ -211,7 +228,7 @@ fn pointer_of(path: &serde_ignored::Path<'_>) -> String {
 }
 
 fn schema_problems(store: &crate::SchemaStore, object: &Object<'_>) -> Vec<Problem> {
-    let value = arcfleet_yaml::to_json(object.root);
+    let value = applied_json(object);
     match store.check(&value) {
         Ok(None) => vec![(
             object.root.get("kind").map_or(object.root.span, |k| k.span),
@@ -233,7 +250,14 @@ fn schema_problems(store: &crate::SchemaStore, object: &Object<'_>) -> Vec<Probl
                 } else {
                     format!("{at}: ")
                 };
-                (span, format!("{at}{}", v.message), None)
+                // Schema messages quote values: never a Secret's.
+                let message =
+                    if object.kind == "Secret" && unexpected_property(&v.message).is_none() {
+                        "does not match the schema (the value is secret and not shown)".to_string()
+                    } else {
+                        v.message
+                    };
+                (span, format!("{at}{message}"), None)
             })
             .collect(),
         Err(e) => vec![(object.root.span, e.to_string(), None)],

@@ -1,103 +1,27 @@
-use arcfleet_diag::Span;
 use arcfleet_yaml::Node;
 
-use crate::index::{Object, ObjectIndex};
+use crate::views::credentials::{namespace_has_secrets, secret_source};
+use crate::views::{ScaleSet, is_placeholder};
 
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// What a scale set refers to exists in its namespace: the `githubConfigSecret`, every
-    /// `imagePullSecrets` entry, and every ConfigMap the runner pod mounts (the worker podspec).
+    /// `imagePullSecrets` entry, and every ConfigMap the runner pod mounts.
     ///
     /// ARC reads the GitHub credentials from the scale set's own namespace (a Secret in the
-    /// controller's namespace does not count) and retries forever when it is missing: the set
-    /// never gets a listener. A missing pull secret or ConfigMap leaves every runner pod
-    /// pending. An ExternalSecret counts as the Secret it creates.
+    /// controller's namespace does not count, `secretresolver/secret_resolver.go`) and retries
+    /// forever when it is missing: the set never gets a listener. A missing pull secret or
+    /// ConfigMap leaves every runner pod pending. A Secret counts when the input writes it or
+    /// writes what makes it (ExternalSecret, SealedSecret, SOPS, ...).
+    ///
+    /// Many clusters create credentials out of band (`kubectl create secret`, ARC's documented
+    /// path), so a reference is only reported when the input does show that namespace's Secrets
+    /// (or ConfigMaps) and none of them is the one named: then it is a wrong name, not one made
+    /// elsewhere. This is the same for Helm values and for manifests: a chart's render never holds
+    /// the pre-created Secret either.
     SecretRefMissing, id: "secret-ref-missing", severity: Error,
-    summary: "githubConfigSecret, imagePullSecrets and mounted ConfigMaps exist in the set's namespace"
-}
-
-/// Where a scale set's credentials come from, and which keys they will have.
-pub(crate) struct CredentialsSource<'a> {
-    /// The Secret or ExternalSecret.
-    pub object: Object<'a>,
-    /// Where to point at its keys.
-    pub span: Span,
-    /// Key names with their spans.
-    pub keys: Vec<(&'a str, Span)>,
-    /// `dataFrom`/`templateFrom`: the keys are only known once it runs.
-    pub keys_unknown: bool,
-}
-
-/// The Secret named `name` in `ns`, or the ExternalSecret that creates it.
-pub(crate) fn credentials_source<'a>(
-    index: &ObjectIndex<'a>,
-    ns: &str,
-    name: &str,
-) -> Option<CredentialsSource<'a>> {
-    let map_keys = |node: Option<&'a Node>| -> Vec<(&'a str, Span)> {
-        node.and_then(Node::as_mapping)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|e| Some((e.key.scalar_text()?, e.key.span)))
-            .collect()
-    };
-    if let Some(secret) = index.get("Secret", ns, name) {
-        let mut keys = map_keys(secret.root.get("data"));
-        keys.extend(map_keys(secret.root.get("stringData")));
-        let span = ["data", "stringData"]
-            .iter()
-            .find_map(|f| secret.root.entry(f))
-            .map_or(secret.name_span(), |e| e.key.span);
-        return Some(CredentialsSource {
-            object: secret.clone(),
-            span,
-            keys,
-            keys_unknown: false,
-        });
-    }
-    let external = index
-        .in_namespace("ExternalSecret", ns)
-        .find(|es| external_target(es) == name)?;
-    let spec = external.spec();
-    let mut keys: Vec<(&'a str, Span)> = spec
-        .and_then(|s| s.get("data"))
-        .and_then(Node::as_sequence)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|d| {
-            d.get("secretKey")
-                .and_then(|k| Some((k.scalar_text()?, k.span)))
-        })
-        .collect();
-    keys.extend(map_keys(
-        spec.and_then(|s| s.path(&["target", "template", "data"])),
-    ));
-    let keys_unknown = spec.is_some_and(|s| {
-        s.get("dataFrom").is_some() || s.path(&["target", "template", "templateFrom"]).is_some()
-    });
-    let span = spec.map_or(external.name_span(), |s| s.key_span("data"));
-    Some(CredentialsSource {
-        object: external.clone(),
-        span,
-        keys,
-        keys_unknown,
-    })
-}
-
-/// The name of the Secret an ExternalSecret creates.
-pub(crate) fn external_target<'a>(es: &Object<'a>) -> &'a str {
-    es.root
-        .path(&["spec", "target", "name"])
-        .and_then(Node::as_str)
-        .unwrap_or(es.name)
-}
-
-fn secret_exists(index: &ObjectIndex<'_>, ns: &str, name: &str) -> bool {
-    index.get("Secret", ns, name).is_some()
-        || index
-            .in_namespace("ExternalSecret", ns)
-            .any(|es| external_target(es) == name)
+    summary: "githubConfigSecret, imagePullSecrets and mounted ConfigMaps named in a namespace whose Secrets the input shows exist there"
 }
 
 impl Rule for SecretRefMissing {
@@ -106,27 +30,16 @@ impl Rule for SecretRefMissing {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
-        // Helm values name Secrets and ConfigMaps that live outside the values; only manifests
-        // can be checked for them.
-        for set in cx
-            .scale_sets
-            .iter()
-            .filter(|s| s.object.origin.release().is_none())
-        {
+        for set in &cx.views.scale_sets {
             let ns = set.namespace();
-            if set.field("vaultConfig").is_none() {
-                match set.field("githubConfigSecret") {
-                    Some(node) => {
-                        let name = node.scalar_text().unwrap_or_default();
-                        if !secret_exists(cx.index, ns, name) {
-                            out.at_rule_level(&set.object, node.span, format!("githubConfigSecret `{name}` is neither a Secret nor an ExternalSecret target in namespace `{ns}`; ARC reads it from the scale set's namespace"))
-                                .hint("create it in the scale set's namespace (an ExternalSecret counts)");
-                        }
-                    }
-                    None => {
-                        let span = set.spec.map_or(set.object.name_span(), |s| s.span);
-                        out.at_rule_level(&set.object, span, "githubConfigSecret is not set: ARC has no GitHub credentials for this set");
-                    }
+            let secrets_shown = namespace_has_secrets(cx.index, ns);
+            if set.field("vaultConfig").is_none()
+                && secrets_shown
+                && let Some(node) = set.field("githubConfigSecret")
+            {
+                let name = node.scalar_text().unwrap_or_default();
+                if !is_placeholder(name) && secret_source(cx.index, ns, name).is_none() {
+                    report(cx, set, node, "Secret", "githubConfigSecret", out);
                 }
             }
             let Some(pod) = set.pod else { continue };
@@ -139,10 +52,17 @@ impl Rule for SecretRefMissing {
                     continue;
                 };
                 let name = node.scalar_text().unwrap_or_default();
-                if !secret_exists(cx.index, ns, name) {
-                    out.at_rule_level(&set.object, node.span, format!("image pull secret `{name}` does not exist in namespace `{ns}`: runner pods cannot pull their image"));
+                if secrets_shown
+                    && !is_placeholder(name)
+                    && secret_source(cx.index, ns, name).is_none()
+                {
+                    report(cx, set, node, "Secret", "image pull secret", out);
                 }
             }
+            let config_maps_shown = match ns {
+                Some(ns) => cx.index.in_namespace("ConfigMap", ns).next().is_some(),
+                None => false,
+            };
             for volume in pod
                 .get("volumes")
                 .and_then(Node::as_sequence)
@@ -151,16 +71,45 @@ impl Rule for SecretRefMissing {
                 let Some(cm) = volume.get("configMap") else {
                     continue;
                 };
-                let Some(name_node) = cm.get("name") else {
-                    continue;
-                };
-                let name = name_node.scalar_text().unwrap_or_default();
+                let Some(node) = cm.get("name") else { continue };
+                let name = node.scalar_text().unwrap_or_default();
                 let optional = cm.get("optional").and_then(Node::as_bool) == Some(true);
-                if !optional && cx.index.get("ConfigMap", ns, name).is_none() {
-                    out.at_rule_level(&set.object, name_node.span, format!("ConfigMap `{name}` does not exist in namespace `{ns}`: runner pods stay pending"));
+                if config_maps_shown
+                    && !optional
+                    && !is_placeholder(name)
+                    && cx
+                        .index
+                        .get("ConfigMap", ns.unwrap_or_default(), name)
+                        .is_none()
+                {
+                    report(cx, set, node, "ConfigMap", "mounted ConfigMap", out);
                 }
             }
         }
+    }
+}
+
+fn report(
+    cx: &Context<'_, '_>,
+    set: &ScaleSet<'_>,
+    node: &Node,
+    kind: &str,
+    what: &str,
+    out: &mut Findings,
+) {
+    let name = node.scalar_text().unwrap_or_default();
+    let ns = set.namespace().unwrap_or_default();
+    let others: Vec<&str> = cx.index.in_namespace(kind, ns).map(|o| o.name).collect();
+    let message = format!(
+        "{what} `{name}` is not among the {kind}s the input has in namespace `{ns}` ({}); ARC reads it from the scale set's namespace",
+        others.join(", ")
+    );
+    let reported = out.at_rule_level(&set.object, node.span, message);
+    match arcfleet_yaml::closest(name, others) {
+        Some(close) => reported.hint(format!("did you mean `{close}`?")),
+        None => reported.hint(format!(
+            "create it in `{ns}`, or name the one that is there"
+        )),
     }
 }
 

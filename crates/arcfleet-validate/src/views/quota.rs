@@ -4,10 +4,11 @@
 use arcfleet_k8s::PodUsage;
 use arcfleet_yaml::Node;
 
-use crate::index::{Mode, Object, ScaleSet};
+use super::Views;
+use super::hook::hook_template;
+use crate::index::{Object, ObjectIndex};
 use crate::pod::{self, Container};
-
-use super::Context;
+use crate::policy::Policy;
 
 /// One kind of pod the namespace holds.
 pub(crate) struct PodDemand<'a, 'n> {
@@ -39,25 +40,22 @@ impl<'n> PodDemand<'_, 'n> {
     }
 }
 
-/// The worker podspec a Kubernetes-mode set points its hook at, if it resolves.
-pub(crate) fn hook_template<'i, 'a>(
-    cx: &'i Context<'i, 'a>,
-    set: &ScaleSet<'a>,
-) -> Option<&'i crate::index::HookTemplate<'a>> {
-    let runner = set.runner()?;
-    let path = runner.env_value("ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE")?;
-    let (volume, mount_path) = runner.mount_containing(path)?;
-    let key = path[mount_path.trim_end_matches('/').len()..].trim_start_matches('/');
-    let cm_name = pod::volume(set.pod?, volume)?
-        .path(&["configMap", "name"])?
-        .as_str()?;
-    cx.index.hook_template(set.namespace(), cm_name, key)
-}
-
 /// Every pod the quota of namespace `ns` must hold.
-pub(crate) fn demand<'i, 'a>(cx: &'i Context<'i, 'a>, ns: &str) -> Vec<PodDemand<'a, 'i>> {
+pub(crate) fn demand<'i, 'a>(
+    index: &'i ObjectIndex<'a>,
+    views: &'i Views<'a>,
+    policy: &Policy,
+    quota: &Object<'a>,
+) -> Vec<PodDemand<'a, 'i>> {
+    let Some(ns) = quota.namespace else {
+        return Vec::new();
+    };
     let mut pods = Vec::new();
-    for set in cx.scale_sets.iter().filter(|s| s.namespace() == ns) {
+    for set in views
+        .scale_sets
+        .iter()
+        .filter(|s| s.namespace() == Some(ns) && s.object.same_fleet(quota))
+    {
         let Some(max) = set
             .field("maxRunners")
             .and_then(Node::as_i64)
@@ -65,7 +63,7 @@ pub(crate) fn demand<'i, 'a>(cx: &'i Context<'i, 'a>, ns: &str) -> Vec<PodDemand
         else {
             continue;
         };
-        let with_headroom = max + cx.policy.headroom(max);
+        let with_headroom = max + policy.headroom(max);
         pods.push(PodDemand {
             what: format!("runner pod of `{}`", set.object.name),
             owner: set.object.clone(),
@@ -73,8 +71,8 @@ pub(crate) fn demand<'i, 'a>(cx: &'i Context<'i, 'a>, ns: &str) -> Vec<PodDemand
             at_max: max,
             with_headroom,
         });
-        if set.mode == Mode::Kubernetes
-            && let Some(template) = hook_template(cx, set)
+        if set.mode.is_kubernetes()
+            && let Some(template) = hook_template(index, set)
         {
             pods.push(PodDemand {
                 what: format!("workflow pod of `{}`", set.object.name),
@@ -85,10 +83,10 @@ pub(crate) fn demand<'i, 'a>(cx: &'i Context<'i, 'a>, ns: &str) -> Vec<PodDemand
             });
         }
     }
-    let controllers: Vec<_> = cx
+    let controllers: Vec<_> = views
         .controllers
         .iter()
-        .filter(|c| c.namespace() == ns)
+        .filter(|c| c.namespace() == Some(ns) && c.object.same_fleet(quota))
         .collect();
     for controller in &controllers {
         let replicas = controller
@@ -107,8 +105,19 @@ pub(crate) fn demand<'i, 'a>(cx: &'i Context<'i, 'a>, ns: &str) -> Vec<PodDemand
         });
     }
     if !controllers.is_empty() {
-        // Every scale set gets one listener pod, in the controller's namespace.
-        for set in &cx.scale_sets {
+        // Every scale set a controller of this namespace manages gets one listener pod here.
+        let managed = |i: usize| {
+            views.management[i].controllers.iter().any(|&c| {
+                views.controllers[c].namespace() == Some(ns)
+                    && views.controllers[c].object.same_fleet(quota)
+            })
+        };
+        for (_, set) in views
+            .scale_sets
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| managed(*i))
+        {
             pods.push(PodDemand {
                 what: format!("listener pod of `{}`", set.object.name),
                 owner: set.object.clone(),
@@ -123,8 +132,8 @@ pub(crate) fn demand<'i, 'a>(cx: &'i Context<'i, 'a>, ns: &str) -> Vec<PodDemand
 
 /// ResourceQuotas of `ns` that count every pod (quotas with scopes are skipped: which pods they
 /// count depends on runtime state).
-pub(crate) fn quotas<'i, 'a>(cx: &'i Context<'i, 'a>) -> Vec<(&'i Object<'a>, &'a Node)> {
-    cx.index
+pub(crate) fn quotas<'i, 'a>(index: &'i ObjectIndex<'a>) -> Vec<(&'i Object<'a>, &'a Node)> {
+    index
         .of_kind("ResourceQuota")
         .filter_map(|q| {
             let spec = q.spec()?;
