@@ -136,66 +136,8 @@ fn flag(arg: &str, node: &Node, version: Option<Version>, object: &Object<'_>, o
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_DIND, assert_one, edit, run};
-
     #[test]
-    fn quiet_on_the_chart_configuration() {
-        assert!(run("controller-config", &[("a.yaml", GOOD_DIND)]).is_empty());
-    }
-
-    #[test]
-    fn fires_without_v2_mode_or_pod_namespace() {
-        let bad = edit(GOOD_DIND, "        - --auto-scaling-runner-set-only\n", "");
-        let bad = bad.replacen(
-            "        - --log-level=info\n",
-            "        - --log-level=info\n        - --auto-scaling-runner-set-only=false\n",
-            1,
-        );
-        assert_one(
-            &run("controller-config", &[("a.yaml", &bad)]),
-            "",
-            "--auto-scaling-runner-set-only is missing",
-        );
-        let bad = edit(
-            GOOD_DIND,
-            "        - name: CONTROLLER_MANAGER_POD_NAMESPACE\n",
-            "        - name: POD_NAMESPACE\n",
-        );
-        assert_one(
-            &run("controller-config", &[("a.yaml", &bad)]),
-            "",
-            "CONTROLLER_MANAGER_POD_NAMESPACE is not set",
-        );
-    }
-
-    #[test]
-    fn fires_on_flags_the_version_does_not_have_and_bad_values() {
-        let newer = GOOD_DIND.replace(
-            "gha-runner-scale-set-controller:0.14.2",
-            "gha-runner-scale-set-controller:0.15.0",
-        );
-        assert_one(
-            &run("controller-config", &[("a.yaml", &newer)]),
-            "",
-            "controller 0.15.0 has no --update-strategy flag",
-        );
-        let bad = edit(GOOD_DIND, "--log-format=text", "--log-format=yaml");
-        assert_one(
-            &run("controller-config", &[("a.yaml", &bad)]),
-            "",
-            "--log-format=yaml is not valid",
-        );
-        let bad = edit(GOOD_DIND, "--metrics-addr=0", "--metrics-addr=8080");
-        assert_one(
-            &run("controller-config", &[("a.yaml", &bad)]),
-            "",
-            "--metrics-addr=8080 is not valid",
-        );
-        let bad = edit(GOOD_DIND, "--log-level=info", "--loglevel=info");
-        assert_one(
-            &run("controller-config", &[("a.yaml", &bad)]),
-            "",
-            "no flag --loglevel",
-        );
+    fn fixtures() {
+        crate::rules::testing::fixtures("controller-config", "controller_config");
     }
 }

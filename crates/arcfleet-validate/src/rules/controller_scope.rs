@@ -32,3 +32,11 @@ impl Rule for ControllerScope {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixtures() {
+        crate::rules::testing::fixtures("controller-scope", "controller_scope");
+    }
+}

@@ -51,6 +51,15 @@ fn check_set(cx: &Context<'_, '_>, set: &ScaleSet<'_>, out: &mut Findings) {
         return;
     };
     let novolume = matches!(set.mode, Mode::Kubernetes { novolume: true });
+    // A Docker-in-Docker set with a stray hook variable: the variable is the mistake, not the
+    // wiring the hooks would need.
+    let stray_hooks = set.signals.dind.is_some()
+        && set.signals.work_claim.is_none()
+        && set.signals.chart_mode != Some(arcfleet_arc::runner::ContainerMode::Kubernetes);
+    if stray_hooks {
+        check_service_account(cx, set, pod_spec, runner.span(), novolume, out);
+        return;
+    }
     if set.signals.hooks.is_none() {
         let span = set
             .signals
@@ -210,9 +219,17 @@ fn check_work_volume(set: &ScaleSet<'_>, work: &Node, out: &mut Findings) {
         return;
     };
     if claim.path(&["resources", "requests", "storage"]).is_none() {
-        let span = claim.get("resources").map_or(claim.span, |r| r.span);
-        out.at_rule_level(&set.object, span, "the `work` claim has no resources.requests.storage: the API server rejects the runner pod")
-            .hint("request storage under resources.requests (check the indentation)");
+        match claim.get("resources").filter(|r| r.get("storage").is_some()) {
+            Some(resources) => {
+                out.at_rule_level(&set.object, resources.key_span("storage"), "`storage` sits beside `requests` instead of under it, so the `work` claim requests no storage: the API server rejects the runner pod")
+                    .hint("indent `storage` under `requests`");
+            }
+            None => {
+                let span = claim.get("resources").map_or(claim.span, |r| r.span);
+                out.at_rule_level(&set.object, span, "the `work` claim has no resources.requests.storage: the API server rejects the runner pod")
+                    .hint("request storage under resources.requests");
+            }
+        }
     }
     if let Some(class) = claim
         .get("storageClassName")
@@ -225,73 +242,8 @@ fn check_work_volume(set: &ScaleSet<'_>, work: &Node, out: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_KUBE, assert_one, edit, run};
-
     #[test]
-    fn quiet_on_the_hook_wiring() {
-        assert!(run("kube-mode-wiring", &[("k.yaml", GOOD_KUBE)]).is_empty());
-    }
-
-    #[test]
-    fn warns_when_jobs_may_run_in_the_runner_pod() {
-        let bad = edit(
-            GOOD_KUBE,
-            "        - name: ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER\n          value: \"true\"\n",
-            "        - name: ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER\n          value: \"false\"\n",
-        );
-        let found = run("kube-mode-wiring", &[("k.yaml", &bad)]);
-        assert_one(&found, "", "ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER is false");
-        assert!(found[0].contains(": warning: "));
-    }
-
-    #[test]
-    fn fires_on_a_work_volume_with_another_name() {
-        let bad = GOOD_KUBE
-            .replace("          name: work\n", "          name: workspace\n")
-            .replace("        name: work\n", "        name: workspace\n");
-        let found = run("kube-mode-wiring", &[("k.yaml", &bad)]);
-        assert_one(&found, "", "no volume is named `work`");
-    }
-
-    #[test]
-    fn fires_on_missing_hook_permissions() {
-        let bad = edit(GOOD_KUBE, "  - pods/exec\n", "  - pods/attach\n");
-        assert_one(
-            &run("kube-mode-wiring", &[("k.yaml", &bad)]),
-            "",
-            "lacks what the container hook needs: pods/exec: get, create",
-        );
-    }
-
-    #[test]
-    fn fires_when_the_template_is_not_mounted_and_warns_without_one() {
-        let bad = edit(
-            GOOD_KUBE,
-            "value: /home/runner/pod-templates/worker-podspec.yaml",
-            "value: /home/runner/templates/worker-podspec.yaml",
-        );
-        assert_one(
-            &run("kube-mode-wiring", &[("k.yaml", &bad)]),
-            "",
-            "is not inside a ConfigMap volume the runner mounts",
-        );
-        let bad = edit(
-            GOOD_KUBE,
-            "value: /home/runner/pod-templates/worker-podspec.yaml",
-            "value: /home/runner/pod-templates/job.yaml",
-        );
-        assert_one(
-            &run("kube-mode-wiring", &[("k.yaml", &bad)]),
-            "",
-            "has no pod template under the file name",
-        );
-        let bad = edit(
-            GOOD_KUBE,
-            "        - name: ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE\n          value: /home/runner/pod-templates/worker-podspec.yaml\n",
-            "",
-        );
-        let found = run("kube-mode-wiring", &[("k.yaml", &bad)]);
-        assert_one(&found, "", "no ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE");
-        assert!(found[0].contains(": warning: "));
+    fn fixtures() {
+        crate::rules::testing::fixtures("kube-mode-wiring", "kube_mode_wiring");
     }
 }

@@ -46,7 +46,7 @@ impl Rule for ManagerRbac {
                     |n| format!("namespace `{n}`"),
                 );
                 let bound = &cx.views.management[i].bound_accounts;
-                let note = if bound.is_empty() {
+                let note = if bound.is_empty() || bound.iter().any(|(n, bns)| controller.runs_as(n, bns)) {
                     String::new()
                 } else {
                     let names: Vec<String> =
@@ -74,41 +74,8 @@ impl Rule for ManagerRbac {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_DIND, edit, run};
-
     #[test]
-    fn quiet_with_the_chart_roles() {
-        assert!(run("manager-rbac", &[("a.yaml", GOOD_DIND)]).is_empty());
-    }
-
-    #[test]
-    fn fires_when_a_permission_or_the_binding_is_missing() {
-        // Drop `list` from the secrets rule of both manager Roles of namespace `ci`.
-        let without_list = "  - secrets\n  verbs:\n  - create\n  - delete\n  - get\n  - patch\n";
-        let bad = GOOD_DIND.replace(
-            "  - secrets\n  verbs:\n  - create\n  - delete\n  - get\n  - list\n  - patch\n",
-            without_list,
-        );
-        let found = run("manager-rbac", &[("a.yaml", &bad)]);
-        assert_eq!(found.len(), 2, "{found:?}");
-        assert!(
-            found[0].contains("lacks in namespace `ci`: secrets: list"),
-            "{found:?}"
-        );
-        // Both sets share namespace `ci`: one binding still grants the Role to the controller.
-        let one_left = edit(
-            GOOD_DIND,
-            "  name: dind-runners-gha-rs-manager\nsubjects:",
-            "  name: missing-role\nsubjects:",
-        );
-        assert!(run("manager-rbac", &[("a.yaml", &one_left)]).is_empty());
-        let none_left = edit(
-            &one_left,
-            "  name: tls-runners-gha-rs-manager\nsubjects:",
-            "  name: missing-role\nsubjects:",
-        );
-        let found = run("manager-rbac", &[("a.yaml", &none_left)]);
-        assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found[0].contains("pods: create, delete, get"), "{found:?}");
+    fn fixtures() {
+        crate::rules::testing::fixtures("manager-rbac", "manager_rbac");
     }
 }

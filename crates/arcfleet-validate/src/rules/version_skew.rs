@@ -175,76 +175,8 @@ fn check_listener_template(set: &ScaleSet<'_>, managers: &[&Controller<'_>], out
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_DIND, assert_one, edit, run};
-
     #[test]
-    fn quiet_when_versions_agree() {
-        assert!(run("version-skew", &[("a.yaml", GOOD_DIND)]).is_empty());
-    }
-
-    #[test]
-    fn fires_on_minor_skew_and_warns_on_patch_skew() {
-        let bad = GOOD_DIND.replacen(
-            "app.kubernetes.io/version: \"0.14.2\"",
-            "app.kubernetes.io/version: \"0.13.1\"",
-            1,
-        );
-        let found = run("version-skew", &[("a.yaml", &bad)]);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(
-            found[0]
-                .contains(": error: scale set version 0.13.1 differs from the controller's 0.14.2"),
-            "{found:?}"
-        );
-        let patch = GOOD_DIND.replacen(
-            "app.kubernetes.io/version: \"0.14.2\"",
-            "app.kubernetes.io/version: \"0.14.1\"",
-            1,
-        );
-        let found = run("version-skew", &[("a.yaml", &patch)]);
-        assert!(
-            found[0].contains(": warning: scale set version 0.14.1 differs"),
-            "{found:?}"
-        );
-    }
-
-    #[test]
-    fn fires_on_missing_or_unparsable_labels_across_files() {
-        let first_set = GOOD_DIND.find("kind: AutoscalingRunnerSet").unwrap();
-        let (controller, sets) = GOOD_DIND.split_at(GOOD_DIND[..first_set].rfind("---\n").unwrap());
-        let sets = sets.replacen(
-            "app.kubernetes.io/version: \"0.14.2\"",
-            "app.kubernetes.io/version: v0.14.2",
-            1,
-        );
-        let found = run(
-            "version-skew",
-            &[("controller.yaml", controller), ("runners.yaml", &sets)],
-        );
-        assert_one(&found, "", "is not a plain X.Y.Z version");
-        assert!(found[0].starts_with("runners.yaml:"), "{found:?}");
-        let missing = sets.replacen("    app.kubernetes.io/version: v0.14.2\n", "", 1);
-        assert_one(
-            &run(
-                "version-skew",
-                &[("c.yaml", controller), ("r.yaml", &missing)],
-            ),
-            "",
-            "is missing: ARC deletes",
-        );
-    }
-
-    #[test]
-    fn fires_when_the_listener_image_differs() {
-        let bad = edit(
-            GOOD_DIND,
-            "          value: ghcr.io/actions/gha-runner-scale-set-controller:0.14.2\n",
-            "          value: ghcr.io/actions/gha-runner-scale-set-controller:0.14.1\n",
-        );
-        assert_one(
-            &run("version-skew", &[("a.yaml", &bad)]),
-            "",
-            "CONTROLLER_MANAGER_CONTAINER_IMAGE is `ghcr.io/actions/gha-runner-scale-set-controller:0.14.1`",
-        );
+    fn fixtures() {
+        crate::rules::testing::fixtures("version-skew", "version_skew");
     }
 }
