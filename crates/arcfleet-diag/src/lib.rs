@@ -72,6 +72,8 @@ pub struct SourceFile {
     name: String,
     text: String,
     line_starts: OnceLock<Vec<usize>>,
+    /// Byte ranges holding secret values, never shown (see [`SourceFile::shown_line`]).
+    secrets: OnceLock<Vec<Span>>,
 }
 
 impl SourceFile {
@@ -81,7 +83,52 @@ impl SourceFile {
             name: name.into(),
             text: text.into(),
             line_starts: OnceLock::new(),
+            secrets: OnceLock::new(),
         }
+    }
+
+    /// Marks the byte ranges that hold secret values (once; later calls change nothing).
+    pub fn set_secrets(&self, spans: Vec<Span>) {
+        let _ = self.secrets.set(spans);
+    }
+
+    /// The secret values of the file, as marked.
+    pub fn secret_texts(&self) -> impl Iterator<Item = &str> {
+        self.secrets
+            .get()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| self.text.get(s.start()..s.end()))
+    }
+
+    /// The text of 1-based line `line` as a report may show it: every byte of a secret value
+    /// replaced by `*`, so offsets and carets stay where they were.
+    pub fn shown_line(&self, line: usize) -> std::borrow::Cow<'_, str> {
+        let text = self.line_text(line);
+        let start = self.line_start(line);
+        let end = start + text.len();
+        let hidden: Vec<(usize, usize)> = self
+            .secrets
+            .get()
+            .into_iter()
+            .flatten()
+            .filter(|s| s.start() < end && s.end() > start)
+            .map(|s| (s.start().max(start) - start, s.end().min(end) - start))
+            .collect();
+        if hidden.is_empty() {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let masked: String = text
+            .char_indices()
+            .map(|(i, c)| {
+                if hidden.iter().any(|(a, b)| (*a..*b).contains(&i)) {
+                    "*".repeat(c.len_utf8())
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        std::borrow::Cow::Owned(masked)
     }
 
     /// The file's name as given on the command line (or `<stdin>`).

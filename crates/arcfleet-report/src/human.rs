@@ -16,7 +16,9 @@ pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
     for diag in diagnostics {
         let (line, _) = diag.line_col();
-        let text = diag.file.line_text(line);
+        // Secret values never reach the terminal (nor a CI log).
+        let shown = diag.file.shown_line(line);
+        let text = shown.as_ref();
         let line_start = diag.file.line_start(line);
         let start = diag.span.start().saturating_sub(line_start).min(text.len());
         let end = diag

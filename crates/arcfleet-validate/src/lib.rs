@@ -25,6 +25,7 @@ pub mod pod;
 pub mod policy;
 mod rules;
 mod schema_dir;
+mod secrets;
 pub mod suppress;
 pub mod views;
 
@@ -267,8 +268,10 @@ pub fn check(documents: &[Document], options: &Options) -> Checked {
 /// Parses and checks `sources`.
 pub fn validate(sources: Vec<Arc<SourceFile>>, options: &Options) -> Report {
     let (documents, mut diagnostics) = parse(&sources);
+    secrets::mark(&documents);
     let checked = check(&documents, options);
     diagnostics.extend(checked.findings);
+    secrets::scrub(&mut diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Report {
         diagnostics,

@@ -161,48 +161,8 @@ fn judge(source: &SecretSource<'_>, referenced: bool, out: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_DIND, GOOD_KUBE, assert_one, edit, run};
-
     #[test]
-    fn quiet_with_arcs_key_names() {
-        assert!(run("github-secret-keys", &[("a.yaml", GOOD_DIND)]).is_empty());
-        assert!(run("github-secret-keys", &[("k.yaml", GOOD_KUBE)]).is_empty());
-    }
-
-    #[test]
-    fn fires_on_look_alike_keys_in_an_external_secret() {
-        let bad = GOOD_KUBE.replacen("secretKey: github_app_id", "secretKey: app_id", 1);
-        assert_one(
-            &run("github-secret-keys", &[("k.yaml", &bad)]),
-            "",
-            "lacks github_app_id; found `app_id` (ARC reads `github_app_id`)",
-        );
-    }
-
-    #[test]
-    fn fires_on_a_secret_with_both_or_neither() {
-        let runners = GOOD_DIND.replace("kind: ExternalSecret", "kind: IgnoredSecret");
-        let both = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: github-token\n  namespace: ci\nstringData:\n  github_token: x\n  github_app_id: \"1\"\n  github_app_installation_id: \"2\"\n  github_app_private_key: k\n";
-        assert_one(
-            &run(
-                "github-secret-keys",
-                &[("a.yaml", &runners), ("s.yaml", both)],
-            ),
-            "6:1",
-            "has both github_token and GitHub App keys",
-        );
-        let neither = edit(
-            both,
-            "  github_token: x\n  github_app_id: \"1\"\n  github_app_installation_id: \"2\"\n  github_app_private_key: k\n",
-            "  token: x\n",
-        );
-        assert_one(
-            &run(
-                "github-secret-keys",
-                &[("a.yaml", &runners), ("s.yaml", &neither)],
-            ),
-            "",
-            "found `token` (ARC reads `github_token`)",
-        );
+    fn fixtures() {
+        crate::rules::testing::fixtures("github-secret-keys", "github_secret_keys");
     }
 }

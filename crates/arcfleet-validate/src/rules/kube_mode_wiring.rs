@@ -219,7 +219,10 @@ fn check_work_volume(set: &ScaleSet<'_>, work: &Node, out: &mut Findings) {
         return;
     };
     if claim.path(&["resources", "requests", "storage"]).is_none() {
-        match claim.get("resources").filter(|r| r.get("storage").is_some()) {
+        match claim
+            .get("resources")
+            .filter(|r| r.get("storage").is_some())
+        {
             Some(resources) => {
                 out.at_rule_level(&set.object, resources.key_span("storage"), "`storage` sits beside `requests` instead of under it, so the `work` claim requests no storage: the API server rejects the runner pod")
                     .hint("indent `storage` under `requests`");

@@ -46,7 +46,9 @@ impl Rule for ManagerRbac {
                     |n| format!("namespace `{n}`"),
                 );
                 let bound = &cx.views.management[i].bound_accounts;
-                let note = if bound.is_empty() || bound.iter().any(|(n, bns)| controller.runs_as(n, bns)) {
+                let note = if bound.is_empty()
+                    || bound.iter().any(|(n, bns)| controller.runs_as(n, bns))
+                {
                     String::new()
                 } else {
                     let names: Vec<String> =

@@ -161,11 +161,14 @@ fn looks_real(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::looks_real;
-    use crate::rules::testing::{GOOD_DIND, run};
+    #[test]
+    fn fixtures() {
+        crate::rules::testing::fixtures("plaintext-secret", "plaintext_secret");
+    }
 
     #[test]
     fn real_credentials_are_told_from_placeholders() {
+        use super::looks_real;
         assert!(looks_real("ghp_0123456789abcdefghijklmnopqrstuvwxyzAB"));
         assert!(looks_real("a8Fk2mQz9LpX0vB7nW3cR6tY1uH4sJ5e"));
         assert!(!looks_real("REDACTED"));
@@ -173,15 +176,5 @@ mod tests {
         assert!(!looks_real(
             "-----BEGIN RSA PRIVATE KEY-----\nDUMMY-PLACEHOLDER-NOT-A-REAL-KEY\n-----END RSA PRIVATE KEY-----"
         ));
-        let pem = format!(
-            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----",
-            "MIIEowIBAAKCAQEA".repeat(8)
-        );
-        assert!(looks_real(&pem));
-    }
-
-    #[test]
-    fn quiet_without_secrets() {
-        assert!(run("plaintext-secret", &[("a.yaml", GOOD_DIND)]).is_empty());
     }
 }

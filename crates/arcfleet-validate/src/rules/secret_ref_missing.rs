@@ -115,49 +115,8 @@ fn report(
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_DIND, GOOD_KUBE, assert_one, edit, run};
-
     #[test]
-    fn quiet_when_everything_exists() {
-        assert!(run("secret-ref-missing", &[("a.yaml", GOOD_DIND)]).is_empty());
-        assert!(run("secret-ref-missing", &[("k.yaml", GOOD_KUBE)]).is_empty());
-    }
-
-    #[test]
-    fn fires_on_a_missing_credentials_secret() {
-        let bad = edit(
-            GOOD_KUBE,
-            "githubConfigSecret: github-app",
-            "githubConfigSecret: github-ap",
-        );
-        assert_one(
-            &run("secret-ref-missing", &[("k.yaml", &bad)]),
-            "",
-            "githubConfigSecret `github-ap` is neither a Secret nor an ExternalSecret target in namespace `ci`",
-        );
-    }
-
-    #[test]
-    fn fires_on_missing_pull_secrets_and_configmaps() {
-        let bad = edit(
-            GOOD_KUBE,
-            "      - name: ghcr-pull-secret\n",
-            "      - name: ghcr-pull\n",
-        );
-        assert_one(
-            &run("secret-ref-missing", &[("k.yaml", &bad)]),
-            "",
-            "image pull secret `ghcr-pull`",
-        );
-        let bad = edit(
-            GOOD_KUBE,
-            "          name: kube-runners-worker-podspec\n        name: worker-podspec",
-            "          name: kube-runners-podspec\n        name: worker-podspec",
-        );
-        assert_one(
-            &run("secret-ref-missing", &[("k.yaml", &bad)]),
-            "",
-            "ConfigMap `kube-runners-podspec` does not exist",
-        );
+    fn fixtures() {
+        crate::rules::testing::fixtures("secret-ref-missing", "secret_ref_missing");
     }
 }

@@ -47,7 +47,8 @@ fn fixture_sources(base: &Path, path: &Path) -> Vec<Arc<SourceFile>> {
         .iter()
         .map(|p| {
             let name = p.strip_prefix(base).unwrap_or(p).display().to_string();
-            let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let text =
+                std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             Arc::new(SourceFile::new(name, text))
         })
         .collect()
@@ -75,7 +76,9 @@ fn findings_of(id: &str, sources: Vec<Arc<SourceFile>>) -> Vec<arcfleet_diag::Di
 /// Runs rule `id` over its fixtures in `src/rules/<module>/` (see the module doc).
 #[track_caller]
 pub(crate) fn fixtures(id: &str, module: &str) {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules").join(module);
+    let base = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src/rules")
+        .join(module);
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&base)
         .unwrap_or_else(|e| panic!("{}: {e}", base.display()))
         .flatten()
