@@ -292,6 +292,9 @@ pub fn ignored_key_note(chart: Chart, path: &[&str]) -> Option<&'static str> {
         (Chart::ScaleSet, ["keyVault", "azure_key_vault"]) => Some(
             "the template reads keyVault.azureKeyVault (camelCase), although the chart's values.yaml documents azure_key_vault",
         ),
+        (Chart::ScaleSet, ["containerMode", "kubernetesModeServiceAccount"]) => Some(
+            "charts up to 0.10 read it; since 0.11 it is resourceMeta.kubernetesModeServiceAccount",
+        ),
         (Chart::Controller, ["flags", "watchNamespace"]) => {
             Some("the chart reads flags.watchSingleNamespace")
         }

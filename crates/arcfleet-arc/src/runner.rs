@@ -26,6 +26,12 @@ pub const DEFAULT_RUNNER_IMAGE: &str = "ghcr.io/actions/actions-runner:latest";
 /// The chart's Docker daemon image (unpinned).
 pub const DIND_IMAGE: &str = "docker:dind";
 
+/// The container of a worker podspec (`ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE`) that the hook
+/// merges into the job container (`JOB_CONTAINER_EXTENSION_NAME`, runner-container-hooks
+/// `packages/k8s/src/hooks/constants.ts`). Its `image` and `name` are never applied: the job
+/// runs the workflow's `container:` image (`mergeContainerWithOptions`, `k8s/utils.ts`).
+pub const JOB_CONTAINER: &str = "$job";
+
 /// The work volume; in Kubernetes mode the hook mounts its claim `<pod>-work` into job pods.
 pub const WORK_VOLUME: &str = "work";
 /// Where the runner keeps its work directory.
@@ -36,6 +42,9 @@ pub const DIND_SOCK_VOLUME: &str = "dind-sock";
 pub const DIND_SOCK_DIR: &str = "/var/run";
 /// The volume the runner's externals are copied into for the Docker daemon.
 pub const DIND_EXTERNALS_VOLUME: &str = "dind-externals";
+/// The runner's externals (node for actions), which the daemon must see at the same path to
+/// mount them into job containers.
+pub const EXTERNALS_DIR: &str = "/home/runner/externals";
 /// `DOCKER_HOST` of the chart's DinD mode.
 pub const DOCKER_SOCKET: &str = "unix:///var/run/docker.sock";
 /// The volume holding the GitHub server's CA bundle (`githubServerTLS.runnerMountPath`).
@@ -166,7 +175,7 @@ pub fn dind_externals_init(runner_image: Option<&str>) -> Container {
         command: Some(strings(&["cp"])),
         args: Some(strings(&[
             "-r",
-            "/home/runner/externals/.",
+            &format!("{EXTERNALS_DIR}/."),
             "/home/runner/tmpDir/",
         ])),
         volume_mounts: Some(vec![mount(DIND_EXTERNALS_VOLUME, "/home/runner/tmpDir")]),
@@ -204,7 +213,7 @@ pub fn dind_daemon(native_sidecar: bool) -> Container {
         volume_mounts: Some(vec![
             mount(WORK_VOLUME, WORK_DIR),
             mount(DIND_SOCK_VOLUME, DIND_SOCK_DIR),
-            mount(DIND_EXTERNALS_VOLUME, "/home/runner/externals"),
+            mount(DIND_EXTERNALS_VOLUME, EXTERNALS_DIR),
         ]),
         ..Default::default()
     }

@@ -9,6 +9,6 @@ mod resources;
 pub use names::{is_dns1123_label, is_dns1123_subdomain};
 pub use quantity::{Quantity, QuantityError};
 pub use resources::{
-    ContainerKind, ContainerResources, PodUsage, ResourceList, default_headroom, pod_usage,
-    quota_requires_every_container,
+    ContainerDefaults, ContainerKind, ContainerResources, PodUsage, ResourceList, default_headroom,
+    pod_usage, quota_requires_every_container,
 };

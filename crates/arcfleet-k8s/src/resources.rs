@@ -40,6 +40,62 @@ impl ContainerResources {
     }
 }
 
+/// What the LimitRanges of a namespace give a container that leaves a resource unset (items of
+/// `type: Container`), as the LimitRanger admission applies them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ContainerDefaults {
+    /// Requests for resources the container does not request.
+    pub requests: ResourceList,
+    /// Limits for resources the container does not limit.
+    pub limits: ResourceList,
+}
+
+impl ContainerDefaults {
+    /// Adds one `type: Container` item of a LimitRange, after the API server's defaulting of it
+    /// (`SetDefaults_LimitRangeItem`): a missing `default` is `max`, a missing `defaultRequest`
+    /// is `default`, then `min`. An earlier LimitRange's default wins.
+    pub fn add_item(
+        &mut self,
+        default: &ResourceList,
+        default_request: &ResourceList,
+        max: &ResourceList,
+        min: &ResourceList,
+    ) {
+        let mut limits = default.clone();
+        for (name, q) in max {
+            limits.entry(name.clone()).or_insert_with(|| q.clone());
+        }
+        let mut requests = default_request.clone();
+        for (name, q) in limits.iter().chain(min) {
+            requests.entry(name.clone()).or_insert_with(|| q.clone());
+        }
+        for (name, q) in limits {
+            self.limits.entry(name).or_insert(q);
+        }
+        for (name, q) in requests {
+            self.requests.entry(name).or_insert(q);
+        }
+    }
+}
+
+impl ContainerResources {
+    /// The resources once a namespace's LimitRange defaults are applied. A limit the container
+    /// sets has already made it the request (pod defaulting runs before admission), so a default
+    /// request only fills a resource the container neither requests nor limits.
+    pub fn with_defaults(&self, defaults: &ContainerDefaults) -> ContainerResources {
+        let mut out = self.clone();
+        for (name, q) in &defaults.requests {
+            if !self.requests.contains_key(name) && !self.limits.contains_key(name) {
+                out.requests.insert(name.clone(), q.clone());
+            }
+        }
+        for (name, q) in &defaults.limits {
+            out.limits.entry(name.clone()).or_insert_with(|| q.clone());
+        }
+        out
+    }
+}
+
 /// What one pod counts against a ResourceQuota, keyed by quota resource name
 /// (`pods`, `requests.cpu`, `limits.memory`, `requests.nvidia.com/gpu`, ...).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -220,5 +276,30 @@ mod tests {
             None
         );
         assert_eq!(quota_requires_every_container("pods"), None);
+    }
+
+    #[test]
+    fn limit_range_defaults_fill_only_what_is_unset() {
+        let mut defaults = ContainerDefaults::default();
+        // `default` alone also becomes the default request; `max` alone becomes the default limit.
+        defaults.add_item(
+            &list(&[("cpu", "1")]),
+            &ResourceList::new(),
+            &list(&[("memory", "2Gi")]),
+            &ResourceList::new(),
+        );
+        assert_eq!(defaults.requests, list(&[("cpu", "1"), ("memory", "2Gi")]));
+        assert_eq!(defaults.limits, list(&[("cpu", "1"), ("memory", "2Gi")]));
+        // A container limiting cpu keeps that as its request; memory comes from the defaults.
+        let container = ContainerResources {
+            requests: ResourceList::new(),
+            limits: list(&[("cpu", "500m")]),
+        };
+        let applied = container.with_defaults(&defaults);
+        assert_eq!(
+            applied.effective_requests(),
+            list(&[("cpu", "500m"), ("memory", "2Gi")])
+        );
+        assert_eq!(applied.limits, list(&[("cpu", "500m"), ("memory", "2Gi")]));
     }
 }

@@ -147,7 +147,7 @@ fn worker_podspec(set: &ResolvedSet, class: &RunnerClass) -> Result<ConfigMap, R
                 .collect()
         }),
         ..Container {
-            name: "$job".into(),
+            name: arcfleet_arc::runner::JOB_CONTAINER.into(),
             ..Default::default()
         }
     };

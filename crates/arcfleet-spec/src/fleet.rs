@@ -153,7 +153,11 @@ impl PodShape {
                     .and_then(|w| w.resources.as_ref()),
             );
             PodShape {
-                containers: vec![("$job", ContainerKind::Regular, job)],
+                containers: vec![(
+                    arcfleet_arc::runner::JOB_CONTAINER,
+                    ContainerKind::Regular,
+                    job,
+                )],
             }
         })
     }

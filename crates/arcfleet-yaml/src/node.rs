@@ -354,6 +354,22 @@ impl Node {
         }
     }
 
+    /// Gives each key of this mapping that `written` also has the span of `written`'s key, so
+    /// that a mapping built from another's values (a chart copying the user's keys) points at the
+    /// keys the user wrote.
+    pub fn with_keys_of(mut self, written: &Node) -> Node {
+        if let NodeValue::Mapping(entries) = &mut self.value {
+            for entry in entries.iter_mut() {
+                if let Some(text) = entry.key.scalar_text()
+                    && let Some(original) = written.entry(text)
+                {
+                    entry.key = original.key.clone();
+                }
+            }
+        }
+        self
+    }
+
     /// Removes `key` from this mapping, returning its value.
     pub fn remove(&mut self, key: &str) -> Option<Node> {
         match &mut self.value {

@@ -253,7 +253,10 @@ fn collect(
     objects: Vec<Node>,
     problems: Vec<ChartProblem>,
 ) {
-    for root in objects {
+    // A refusal fails `helm template`: nothing of the release reaches the cluster, so there is
+    // nothing else to judge, and findings on what would have rendered would only distract.
+    let refused = problems.iter().any(|p| p.severity == Severity::Error);
+    for root in objects.into_iter().filter(|_| !refused) {
         rendered.documents.push((
             Document {
                 file: release.home.clone(),

@@ -83,7 +83,7 @@ fn located(file: &Arc<SourceFile>, node: &Node) -> Located {
     }
 }
 
-fn kind_of<'n>(root: &'n Node) -> (&'n str, &'n str) {
+fn kind_of(root: &Node) -> (&str, &str) {
     (
         text(root, &["apiVersion"]).unwrap_or_default(),
         text(root, &["kind"]).unwrap_or_default(),
@@ -345,7 +345,11 @@ fn flux(
     let namespace = target_namespace
         .or_else(|| text(hr, &["metadata", "namespace"]))
         .map(str::to_string);
-    let anchor = inline.map_or_else(|| hr.key_span("spec"), |v| Span::point(v.span.start()));
+    // What the chart adds of its own points at `values:` (where it would be changed).
+    let anchor = match hr.get("spec").filter(|_| inline.is_some()) {
+        Some(spec) => spec.key_span("values"),
+        None => hr.key_span("spec"),
+    };
     let mut values = Node::mapping::<&str>(anchor, []);
     let mut partial = false;
     let hr_namespace = text(hr, &["metadata", "namespace"]);

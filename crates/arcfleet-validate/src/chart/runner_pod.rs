@@ -191,7 +191,12 @@ pub(super) fn template(
             },
         ));
     }
-    template.push(("spec", Node::mapping(spec.map_or(at, |s| s.span), pod)));
+    let pod = Node::mapping(spec.map_or(at, |s| s.span), pod);
+    let pod = match spec {
+        Some(spec) => pod.with_keys_of(spec),
+        None => pod,
+    };
+    template.push(("spec", pod));
     Node::mapping(user.map_or(at, |u| u.span), template)
 }
 
@@ -272,7 +277,7 @@ fn copied_keys(container: &Node) -> Vec<(String, Node)> {
     keys
 }
 
-fn named<'n>(list: &'n [Node], name: &str) -> bool {
+fn named(list: &[Node], name: &str) -> bool {
     list.iter().any(|n| name_of(n) == Some(name))
 }
 
@@ -345,7 +350,7 @@ fn mode_runner(
     }
     // No-volume mode writes `volumeMounts: []` when there is nothing to mount.
     entries.push(("volumeMounts".into(), Node::sequence(at, mounts)));
-    Node::mapping(at, entries)
+    Node::mapping(at, entries).with_keys_of(runner)
 }
 
 /// The runner without a container mode (`default-mode-runner-containers`): as written, plus the
@@ -391,5 +396,5 @@ fn default_runner(runner: &Node, tls: Option<&Tls>) -> Node {
         }
         entries.push(("volumeMounts".into(), Node::sequence(at, mounts)));
     }
-    Node::mapping(at, entries)
+    Node::mapping(at, entries).with_keys_of(runner)
 }

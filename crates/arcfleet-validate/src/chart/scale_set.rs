@@ -10,7 +10,7 @@ use arcfleet_arc::chart::{Chart, refusals};
 use arcfleet_arc::meta::{CLEANUP_FINALIZER, Cleanup, RESERVED_PREFIX, VALUES_HASH_ANNOTATION};
 use arcfleet_arc::names::{MAX_NAMESPACE, MAX_SCALE_SET_LABEL, MAX_SCALE_SET_NAME, ScaleSetNames};
 use arcfleet_arc::rbac::{kube_mode_rules, manager_rules, policy_rules};
-use arcfleet_arc::runner::ContainerMode;
+use arcfleet_arc::runner::{ContainerMode, WORK_VOLUME};
 use arcfleet_diag::Span;
 use arcfleet_yaml::Node;
 use base64::Engine;
@@ -229,6 +229,9 @@ pub(super) fn render(
         ));
     }
 
+    if mode == Some(ContainerMode::Kubernetes) {
+        work_claim_overridden(v, &mut out);
+    }
     let ars = scale_set(
         &meta,
         &names,
@@ -600,17 +603,17 @@ fn scale_set(
             spec.push((key, printed(n)));
         }
     }
-    if let Some(labels) = v.get("scaleSetLabels").filter(|n| truthy(Some(n))) {
-        if let Some(items) = labels.as_sequence() {
-            for item in items {
-                if !truthy(Some(item)) {
-                    out.refuse(item.span, refusals::EMPTY_LABEL, None);
-                } else if go_text(item).chars().count() >= MAX_SCALE_SET_LABEL {
-                    out.refuse(item.span, refusals::LONG_LABEL, None);
-                }
+    if let Some(labels) = v.get("scaleSetLabels").filter(|n| truthy(Some(n)))
+        && let Some(items) = labels.as_sequence()
+    {
+        for item in items {
+            if !truthy(Some(item)) {
+                out.refuse(item.span, refusals::EMPTY_LABEL, None);
+            } else if go_text(item).chars().count() >= MAX_SCALE_SET_LABEL {
+                out.refuse(item.span, refusals::LONG_LABEL, None);
             }
-            spec.push(("runnerScaleSetLabels", labels.clone()));
         }
+        spec.push(("runnerScaleSetLabels", labels.clone()));
     }
     if let Some(tls) = v.get("githubServerTLS").filter(|n| truthy(Some(n))) {
         let mut entries = Vec::new();
@@ -761,6 +764,13 @@ fn runner_bounds(v: &Node, spec: &mut Vec<(&str, Node)>, out: &mut Out) {
                 }
                 spec.push((key, Node::plain(&value.to_string(), node.span)));
             }
+            // Filled in before Helm sees it (a Flux substitution, a `valuesFrom` reference):
+            // kept as it is, for the rules to leave alone.
+            None if node.as_str().is_some_and(crate::views::is_placeholder) => {
+                spec.push((key, node.clone()));
+            }
+            // `minRunners: "0"` is dropped, and ARC's default is the same 0.
+            None if key == "minRunners" && go_text(node).trim() == "0" => {}
             None => {
                 let what = if key == "maxRunners" {
                     "the scale set has no maximum (ARC scales up to 2147483647 runners)"
@@ -774,5 +784,36 @@ fn runner_bounds(v: &Node, spec: &mut Vec<(&str, Node)>, out: &mut Out) {
                 );
             }
         }
+    }
+}
+
+/// `containerMode.kubernetesModeWorkVolumeClaim` is used only when `template.spec.volumes` has
+/// no `work` volume (`kubernetes-mode-work-volume` in `_helpers.tpl`); with one, the claim the
+/// user configured is ignored (which matters only when the two claims differ).
+fn work_claim_overridden(v: &Node, out: &mut Out) {
+    let Some(claim) = v
+        .path(&["containerMode", "kubernetesModeWorkVolumeClaim"])
+        .filter(|c| !c.is_null())
+    else {
+        return;
+    };
+    let declared = v
+        .path(&["template", "spec", "volumes"])
+        .and_then(Node::as_sequence)
+        .unwrap_or_default()
+        .iter()
+        .find(|volume| volume.get("name").and_then(Node::scalar_text) == Some(WORK_VOLUME));
+    let same_claim = declared
+        .and_then(|volume| volume.path(&["ephemeral", "volumeClaimTemplate", "spec"]))
+        .is_some_and(|spec| arcfleet_yaml::to_json(spec) == arcfleet_yaml::to_json(claim));
+    if declared.is_some() && !same_claim {
+        let key = v
+            .get("containerMode")
+            .map_or(claim.span, |m| m.key_span("kubernetesModeWorkVolumeClaim"));
+        out.warn(
+            key,
+            format!("containerMode.kubernetesModeWorkVolumeClaim is ignored: template.spec.volumes declares `{WORK_VOLUME}`, and the chart uses that volume instead"),
+            Some(format!("keep one of the two: the claim here, or the `{WORK_VOLUME}` volume")),
+        );
     }
 }

@@ -64,9 +64,13 @@ pub(crate) fn coalesce(defaults: Node, user: &Node) -> Node {
             None => out.push(d),
             Some(u) if u.value.is_null() => {}
             Some(u) if d.value.as_mapping().is_some() && u.value.as_mapping().is_some() => {
+                // Defaults merged into a map the user wrote point at that map's key: the place
+                // to override them (the runner container of the chart's default `template`
+                // points at the user's `template.spec`).
+                let inner = coalesce(d.value.rehomed(u.key.span), &u.value);
                 out.push(Entry {
                     key: u.key.clone(),
-                    value: coalesce(d.value, &u.value),
+                    value: inner,
                 });
             }
             Some(u) => out.push(u.clone()),
