@@ -105,18 +105,19 @@ pub const NOT_CHECKED_RULE: &str = "not-checked";
 /// and get a `not-checked` note when they do not; a Helm chart's own templates get that note
 /// without being read.
 pub fn parse(sources: &[Arc<SourceFile>]) -> (Vec<Document>, Vec<Diagnostic>) {
-    let results: Vec<Result<Vec<Document>, Diagnostic>> = sources
+    // Boxed: a file's documents are many and its problem is one.
+    let results: Vec<Result<Vec<Document>, Box<Diagnostic>>> = sources
         .par_iter()
         .map(|file| {
             let path = std::path::Path::new(file.name());
             let not_checked = |why: String| {
-                Diagnostic::new(
+                Box::new(Diagnostic::new(
                     file.clone(),
                     arcfleet_diag::Span::point(0),
                     NOT_CHECKED_RULE,
                     Severity::Note,
                     format!("not checked: {why}"),
-                )
+                ))
             };
             if input::is_chart_template(path) {
                 return Err(not_checked(
@@ -124,13 +125,13 @@ pub fn parse(sources: &[Arc<SourceFile>]) -> (Vec<Document>, Vec<Diagnostic>) {
                 ));
             }
             if let Some(at) = file.text().find(['\u{FFFD}', '\0']) {
-                return Err(Diagnostic::new(
+                return Err(Box::new(Diagnostic::new(
                     file.clone(),
                     arcfleet_diag::Span::point(at),
                     YAML_SYNTAX_RULE,
                     Severity::Error,
                     "not UTF-8 text (a binary file?); nothing in it was checked",
-                ));
+                )));
             }
             let template = input::is_template_name(path);
             match arcfleet_yaml::load(file, &Limits::default()) {
@@ -147,13 +148,13 @@ pub fn parse(sources: &[Arc<SourceFile>]) -> (Vec<Document>, Vec<Diagnostic>) {
                     e.message,
                     file.line_col(e.span.start()).0
                 ))),
-                Err(e) => Err(Diagnostic::new(
+                Err(e) => Err(Box::new(Diagnostic::new(
                     file.clone(),
                     e.span,
                     YAML_SYNTAX_RULE,
                     Severity::Error,
                     e.message,
-                )),
+                ))),
             }
         })
         .collect();
@@ -162,7 +163,7 @@ pub fn parse(sources: &[Arc<SourceFile>]) -> (Vec<Document>, Vec<Diagnostic>) {
     for result in results {
         match result {
             Ok(docs) => documents.extend(docs),
-            Err(problem) => problems.push(problem),
+            Err(problem) => problems.push(*problem),
         }
     }
     (documents, problems)

@@ -63,14 +63,30 @@ pub(crate) fn scrub(diagnostics: &mut [Diagnostic]) {
     }
     for d in diagnostics.iter_mut() {
         for secret in &secrets {
-            if d.message.contains(secret.as_str()) {
-                d.message = d.message.replace(secret.as_str(), "***");
-            }
-            if let Some(hint) = d.hint.as_mut().filter(|h| h.contains(secret.as_str())) {
-                *hint = hint.replace(secret.as_str(), "***");
+            d.message = replace_whole(&d.message, secret);
+            if let Some(hint) = d.hint.as_mut() {
+                *hint = replace_whole(hint, secret);
             }
         }
     }
+}
+
+/// `text` with every occurrence of `secret` that stands on its own (not inside a longer word:
+/// a secret `test` is not in `latest`) replaced by `***`.
+fn replace_whole(text: &str, secret: &str) -> String {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(secret) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + secret.len()..].chars().next();
+        let alone = !before.is_some_and(word) && !after.is_some_and(word);
+        out.push_str(&rest[..at]);
+        out.push_str(if alone { "***" } else { secret });
+        rest = &rest[at + secret.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether a key names a credential.
@@ -137,17 +153,18 @@ fn walk(node: &Node, secret_object: bool, doc: &Document, spans: &mut Vec<Span>)
                 let secret = (secret_object && matches!(key, "data" | "stringData"))
                     || (key == "githubConfigSecret" && value.as_mapping().is_some())
                     || (is_secret_key(key) && value.as_scalar().is_some())
-                    || (key == "value" && env_name.is_some_and(|n| is_secret_key(n)));
+                    || (key == "value" && env_name.is_some_and(is_secret_key));
                 if secret {
                     all_values(value, spans);
                     continue;
                 }
                 // Argo CD's `helm.values` is YAML in a string.
-                if key == "values" && value.as_scalar().is_some() {
-                    if let Some(inner) = embedded::parse_block(&doc.file, value) {
-                        walk(&inner, false, doc, spans);
-                        continue;
-                    }
+                if key == "values"
+                    && value.as_scalar().is_some()
+                    && let Some(inner) = embedded::parse_block(&doc.file, value)
+                {
+                    walk(&inner, false, doc, spans);
+                    continue;
                 }
                 walk(value, false, doc, spans);
             }
@@ -157,6 +174,14 @@ fn walk(node: &Node, secret_object: bool, doc: &Document, spans: &mut Vec<Span>)
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_secret_is_scrubbed_where_it_stands_alone() {
+        assert_eq!(
+            super::replace_whole("token `test` in ghcr.io/x:latest, test.", "test"),
+            "token `***` in ghcr.io/x:latest, ***."
+        );
+    }
+
     use super::*;
     use std::sync::Arc;
 

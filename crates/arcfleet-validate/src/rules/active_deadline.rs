@@ -37,10 +37,8 @@ impl Rule for ActiveDeadline {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_DIND, run};
-
     #[test]
-    fn quiet_on_the_rendered_fleet() {
-        assert!(run("active-deadline", &[("a.yaml", GOOD_DIND)]).is_empty());
+    fn fixtures() {
+        crate::rules::testing::fixtures("active-deadline", "active_deadline");
     }
 }

@@ -40,3 +40,11 @@ impl Rule for ChartValues {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixtures() {
+        crate::rules::testing::fixtures("chart-values", "chart_values");
+    }
+}

@@ -120,3 +120,11 @@ fn finalizer<'a>(object: &Object<'a>) -> Option<&'a Node> {
         .iter()
         .find(|f| f.scalar_text() == Some(CLEANUP_FINALIZER))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixtures() {
+        crate::rules::testing::fixtures("cleanup-protection", "cleanup_protection");
+    }
+}

@@ -40,32 +40,43 @@ impl Rule for ControllerConfig {
             if !args.iter().any(|(a, _)| {
                 *a == SCALE_SET_ONLY_FLAG || *a == "--auto-scaling-runner-set-only=true"
             }) {
-                let span = container
-                    .node
-                    .get("args")
-                    .map_or(container.span(), |n| n.span);
+                let span = container.node.key_span("args");
                 out.at_rule_level(object, span, format!("{SCALE_SET_ONLY_FLAG} is missing: the controller would run the legacy reconcilers and ignore every AutoscalingRunnerSet"))
                     .hint(format!("add the argument {SCALE_SET_ONLY_FLAG}"));
             }
             if container.env(LISTENER_IMAGE_ENV).is_none() {
-                let span = container
-                    .node
-                    .get("env")
-                    .map_or(container.span(), |n| n.span);
+                let span = container.node.key_span("env");
                 out.at_rule_level(object, span, format!("{LISTENER_IMAGE_ENV} is not set: the controller has no image for listeners and exits at start"))
                     .hint(format!("add env {LISTENER_IMAGE_ENV} with the controller's own image"));
             }
             if container.env(POD_NAMESPACE_ENV).is_none() {
-                let span = container
+                // A variable that takes the pod's namespace under another name is the likely
+                // slip (`CONTROLLER_NAMESPACE`, `POD_NAMESPACE`): point at it.
+                let look_alike = container
                     .node
                     .get("env")
-                    .map_or(container.span(), |n| n.span);
-                out.at_rule_level(
-                    object,
-                    span,
-                    format!("{POD_NAMESPACE_ENV} is not set: the controller exits at start"),
-                )
-                .hint(format!(
+                    .and_then(Node::as_sequence)
+                    .unwrap_or_default()
+                    .iter()
+                    .find(|e| {
+                        e.path(&["valueFrom", "fieldRef", "fieldPath"])
+                            .and_then(Node::scalar_text)
+                            == Some("metadata.namespace")
+                    })
+                    .and_then(|e| e.get("name"));
+                let (span, message) = match look_alike.and_then(|n| Some((n, n.scalar_text()?))) {
+                    Some((node, name)) => (
+                        node.span,
+                        format!(
+                            "{POD_NAMESPACE_ENV} is not set (`{name}` has the namespace, but the controller reads only {POD_NAMESPACE_ENV}): the controller exits at start"
+                        ),
+                    ),
+                    None => (
+                        container.node.key_span("env"),
+                        format!("{POD_NAMESPACE_ENV} is not set: the controller exits at start"),
+                    ),
+                };
+                out.at_rule_level(object, span, message).hint(format!(
                     "add env {POD_NAMESPACE_ENV} from fieldRef metadata.namespace"
                 ));
             }

@@ -1,3 +1,4 @@
+use arcfleet_arc::runner::{DOCKER_SOCKET, EXTERNALS_DIR, WORK_DIR, WORK_VOLUME};
 use arcfleet_k8s::ContainerKind;
 use arcfleet_yaml::Node;
 
@@ -13,15 +14,17 @@ declare_rule! {
     /// `DOCKER_HOST` on the runner must match how dockerd listens: the Unix socket on a volume
     /// both containers mount at the same path, or TCP on localhost:2376 with TLS, where the
     /// client certificates dind writes to `$DOCKER_TLS_CERTDIR/client` are mounted into the
-    /// runner at `DOCKER_CERT_PATH`. The `work` volume must be mounted at `/home/runner/_work`
-    /// in both, or bind mounts of job containers see an empty directory. dind must be
-    /// privileged, and an init container with a `startupProbe` must be a native sidecar
-    /// (`restartPolicy: Always`), or the API server rejects every runner pod.
+    /// runner at `DOCKER_CERT_PATH` (without `DOCKER_HOST` the client uses
+    /// `unix:///var/run/docker.sock`). The `work` volume must be mounted at `/home/runner/_work`
+    /// in both, or bind mounts of job containers see an empty directory. Warnings, as they hit
+    /// only container jobs and Docker actions: both must see the same part of `work` (a
+    /// `subPath` on one side only shifts every path), and a volume the daemon mounts at the
+    /// runner's externals must be filled by an init container. dind must be privileged, and an
+    /// init container with a `startupProbe` must be a native sidecar (`restartPolicy: Always`),
+    /// or the API server rejects every runner pod.
     DindWiring, id: "dind-wiring", severity: Error,
     summary: "DOCKER_HOST matches how dind listens (socket volume or TLS on :2376 with certs); work volume shared"
 }
-
-const WORK_DIR: &str = "/home/runner/_work";
 
 /// How dockerd in the `dind` container listens, as docker's entrypoint sets it up.
 struct Listen {
@@ -87,10 +90,8 @@ impl Rule for DindWiring {
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
         for set in &cx.views.scale_sets {
             for c in set.containers() {
-                if c.kind == ContainerKind::Init
-                    && let Some(probe) = c.node.get("startupProbe")
-                {
-                    out.at_rule_level(&set.object, probe.span, format!("init container `{}` has a startupProbe but no `restartPolicy: Always`: the API server rejects the pod", c.name))
+                if c.kind == ContainerKind::Init && c.node.get("startupProbe").is_some() {
+                    out.at_rule_level(&set.object, c.node.key_span("startupProbe"), format!("init container `{}` has a startupProbe but no `restartPolicy: Always`: the API server rejects the pod", c.name))
                             .hint("make it a native sidecar (restartPolicy: Always, Kubernetes ≥ 1.29) or drop the probe");
                 }
             }
@@ -106,40 +107,46 @@ fn check_set(set: &ScaleSet<'_>, out: &mut Findings) {
         return;
     };
     if dind.security("privileged").and_then(Node::as_bool) != Some(true) {
+        let span = dind
+            .node
+            .entry("securityContext")
+            .map_or_else(|| dind.span(), |e| e.key.span);
         out.at_rule_level(
             &set.object,
-            dind.span(),
+            span,
             "the `dind` container is not privileged: dockerd cannot start",
         )
         .hint("set securityContext.privileged: true on `dind` (and only there)");
     }
-    for (who, c) in [("runner", &runner), ("dind", dind)] {
-        if c.mount_at(WORK_DIR) != Some("work") {
-            out.at_rule_level(&set.object, c.span(), format!("`{who}` does not mount the `work` volume at {WORK_DIR}: job containers would see an empty workspace"));
-        }
-    }
+    work_shared(set, &runner, dind, out);
+    externals_filled(set, dind, out);
     if dind.kind == ContainerKind::Regular
         && runner.env("RUNNER_WAIT_FOR_DOCKER_IN_SECONDS").is_none()
     {
         out.warning(&set.object, runner.span(), "dind is a plain container, so the runner may start before Docker is up and RUNNER_WAIT_FOR_DOCKER_IN_SECONDS is not set")
             .hint("set RUNNER_WAIT_FOR_DOCKER_IN_SECONDS: \"120\" on the runner");
     }
-    let Some(host_env) = runner.env("DOCKER_HOST") else {
-        out.at_rule_level(
-            &set.object,
-            runner.span(),
-            "the runner has no DOCKER_HOST: docker commands in jobs cannot reach dind",
-        )
-        .hint("set DOCKER_HOST=unix:///var/run/docker.sock (socket) or tcp://localhost:2376 (TLS)");
-        return;
-    };
-    let host = runner.env_value("DOCKER_HOST").unwrap_or_default();
-    let span = host_env.get("value").map_or(host_env.span, |v| v.span);
+    // Without DOCKER_HOST the docker client uses its default socket.
+    let host_env = runner.env("DOCKER_HOST");
+    let host = runner
+        .env_value("DOCKER_HOST")
+        .unwrap_or(if host_env.is_none() {
+            DOCKER_SOCKET
+        } else {
+            ""
+        });
+    let span = host_env.map_or(runner.span(), |e| e.get("value").map_or(e.span, |v| v.span));
     let listen = listen(dind);
-    let mismatch = format!(
-        "DOCKER_HOST is `{host}` but dind listens on {}",
-        listen.hosts.join(", ")
-    );
+    let mismatch = match host_env {
+        Some(_) => format!(
+            "DOCKER_HOST is `{host}` but dind listens on {}",
+            listen.hosts.join(", ")
+        ),
+        None => format!(
+            "the runner has no DOCKER_HOST, so docker uses `{host}`, but dind listens on {}",
+            listen.hosts.join(", ")
+        ),
+    };
     if let Some(socket) = host.strip_prefix("unix://") {
         if !listen.hosts.iter().any(|h| h == host) {
             out.at_rule_level(&set.object, span, mismatch);
@@ -177,6 +184,10 @@ fn check_set(set: &ScaleSet<'_>, out: &mut Findings) {
             let client_dir = format!("{}/client", cert_dir.trim_end_matches('/'));
             let runner_sees = runner.volume_path(cert_path);
             if runner_sees.is_none() || runner_sees != dind.volume_path(&client_dir) {
+                let span = runner
+                    .env("DOCKER_CERT_PATH")
+                    .and_then(|e| e.get("value"))
+                    .map_or(span, |v| v.span);
                 out.at_rule_level(&set.object, span, format!("the runner's DOCKER_CERT_PATH `{cert_path}` is not the volume dind writes client certificates to (`{client_dir}`)"))
                     .hint(format!("mount one emptyDir at {client_dir} in dind and at DOCKER_CERT_PATH in the runner"));
             }
@@ -190,70 +201,101 @@ fn check_set(set: &ScaleSet<'_>, out: &mut Findings) {
     }
 }
 
+/// The `work` volume at the work directory of both containers, and the same part of it: with
+/// a `subPath` on one side only, a path a job bind-mounts names different directories for the
+/// runner and for the daemon.
+fn work_shared(
+    set: &ScaleSet<'_>,
+    runner: &Container<'_>,
+    dind: &Container<'_>,
+    out: &mut Findings,
+) {
+    let runner_sees = runner.volume_path(WORK_DIR);
+    let dind_sees = dind.volume_path(WORK_DIR);
+    for (who, c, sees) in [("runner", runner, &runner_sees), ("dind", dind, &dind_sees)] {
+        if sees.as_ref().map(|(volume, _)| *volume) != Some(WORK_VOLUME) {
+            out.at_rule_level(&set.object, c.span(), format!("`{who}` does not mount the `work` volume at {WORK_DIR}: job containers would see an empty workspace"));
+        }
+    }
+    if let (Some((WORK_VOLUME, runner_part)), Some((WORK_VOLUME, dind_part))) =
+        (&runner_sees, &dind_sees)
+        && runner_part != dind_part
+    {
+        let sub_path = |c: &Container<'_>| {
+            c.mounts()
+                .into_iter()
+                .find(|(_, path, _)| path.trim_end_matches('/') == WORK_DIR)
+                .and_then(|(_, _, m)| m.entry("subPath"))
+                .map(|e| e.key.span)
+        };
+        let span = sub_path(runner)
+            .or_else(|| sub_path(dind))
+            .unwrap_or(runner.span());
+        let part = |p: &str| {
+            if p.is_empty() {
+                "the root of volume `work`".to_string()
+            } else {
+                format!("subdirectory `{p}` of volume `work`")
+            }
+        };
+        // Jobs that keep to the runner work; container jobs and Docker actions, which mount
+        // workspace paths through the daemon, see the wrong directory.
+        out.warning(&set.object, span, format!("at {WORK_DIR} the runner sees {} and dind sees {}: container jobs and Docker actions, which mount workspace paths through the daemon, see another directory", part(runner_part), part(dind_part)))
+            .hint("mount `work` the same way in both containers (the same subPath, or none)");
+    }
+}
+
+/// The daemon's externals: a volume it mounts at the runner's externals path must be filled by
+/// an init container (the chart's `init-dind-externals` copies them), or container jobs get an
+/// empty directory where the runner's node should be.
+fn externals_filled(set: &ScaleSet<'_>, dind: &Container<'_>, out: &mut Findings) {
+    let Some((volume, _, mount)) = dind
+        .mounts()
+        .into_iter()
+        .find(|(_, path, _)| path.trim_end_matches('/') == EXTERNALS_DIR)
+    else {
+        return;
+    };
+    let empty_dir = set
+        .pod
+        .and_then(|p| crate::pod::volume(p, volume))
+        .is_some_and(|v| v.get("emptyDir").is_some());
+    let filled = set.containers().iter().any(|c| {
+        c.kind == ContainerKind::Init
+            && c.name != dind.name
+            && c.mounts().iter().any(|(v, _, _)| *v == volume)
+    });
+    if empty_dir && !filled {
+        // The init container meant to copy them, if there is one, is where the mount is missing.
+        let copier = set.containers().into_iter().find(|c| {
+            c.kind == ContainerKind::Init
+                && c.command()
+                    .into_iter()
+                    .chain(c.args())
+                    .any(|(arg, _)| arg.starts_with(EXTERNALS_DIR))
+        });
+        let (span, who) = match &copier {
+            Some(c) => (
+                c.span(),
+                format!(
+                    "init container `{}` copies the runner's externals but mounts no volume, so",
+                    c.name
+                ),
+            ),
+            None => (
+                mount.span,
+                "no init container copies the runner's externals into it, so".to_string(),
+            ),
+        };
+        out.warning(&set.object, span, format!("dind mounts the empty volume `{volume}` at {EXTERNALS_DIR}; {who} container jobs get no node for their actions"))
+            .hint(format!("mount `{volume}` in an init container that runs `cp -r {EXTERNALS_DIR}/. <mount>/` from the runner image"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_DIND, assert_one, edit, run};
-
     #[test]
-    fn quiet_on_socket_and_tls_wiring() {
-        assert!(run("dind-wiring", &[("a.yaml", GOOD_DIND)]).is_empty());
-    }
-
-    #[test]
-    fn fires_when_docker_host_does_not_match() {
-        let bad = edit(
-            GOOD_DIND,
-            "value: tcp://localhost:2376",
-            "value: tcp://localhost:2375",
-        );
-        assert_one(
-            &run("dind-wiring", &[("a.yaml", &bad)]),
-            "",
-            "DOCKER_HOST is `tcp://localhost:2375` but dind listens on unix:///var/run/docker.sock, tcp://0.0.0.0:2376",
-        );
-        let bad = edit(
-            GOOD_DIND,
-            "          value: unix:///var/run/docker.sock\n",
-            "          value: unix:///run/docker.sock\n",
-        );
-        assert_one(
-            &run("dind-wiring", &[("a.yaml", &bad)]),
-            "",
-            "DOCKER_HOST is `unix:///run/docker.sock`",
-        );
-    }
-
-    #[test]
-    fn fires_when_certificates_or_volumes_are_not_shared() {
-        let bad = edit(
-            GOOD_DIND,
-            "          value: /certs/client\n",
-            "          value: /home/runner/certs\n",
-        );
-        assert_one(
-            &run("dind-wiring", &[("a.yaml", &bad)]),
-            "",
-            "DOCKER_CERT_PATH `/home/runner/certs` is not the volume",
-        );
-        let bad = GOOD_DIND.replacen(
-            "        - mountPath: /home/runner/_work\n          name: work\n",
-            "",
-            1,
-        );
-        assert_one(
-            &run("dind-wiring", &[("a.yaml", &bad)]),
-            "",
-            "does not mount the `work` volume",
-        );
-    }
-
-    #[test]
-    fn fires_on_a_startup_probe_without_sidecar_restart_policy() {
-        let bad = GOOD_DIND.replacen("        restartPolicy: Always\n", "", 1);
-        assert_one(
-            &run("dind-wiring", &[("a.yaml", &bad)]),
-            "",
-            "has a startupProbe but no `restartPolicy: Always`",
-        );
+    fn fixtures() {
+        crate::rules::testing::fixtures("dind-wiring", "dind_wiring");
     }
 }

@@ -1,3 +1,4 @@
+use arcfleet_arc::names::ScaleSetNames;
 use arcfleet_arc::rbac::kube_mode_rules;
 use arcfleet_arc::runner::{WORK_DIR, WORK_VOLUME, env};
 use arcfleet_yaml::Node;
@@ -25,6 +26,8 @@ declare_rule! {
     /// every job fails at its first step. `ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE` must be a file
     /// the runner mounts (a directory of a ConfigMap, or one file through `subPath`); without a
     /// worker podspec, job pods run with no resources and no placement (warning).
+    /// `ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER: "false"` is the documented way to let jobs without
+    /// `container:` run in the runner pod, a choice rather than a defect, and is not reported.
     KubeModeWiring, id: "kube-mode-wiring", severity: Error,
     summary: "hook env, ephemeral `work` volume with a storage request, worker podspec mounted, runner SA bound to the hook's rules"
 }
@@ -52,10 +55,14 @@ fn check_set(cx: &Context<'_, '_>, set: &ScaleSet<'_>, out: &mut Findings) {
     };
     let novolume = matches!(set.mode, Mode::Kubernetes { novolume: true });
     // A Docker-in-Docker set with a stray hook variable: the variable is the mistake, not the
-    // wiring the hooks would need.
-    let stray_hooks = set.signals.dind.is_some()
-        && set.signals.work_claim.is_none()
-        && set.signals.chart_mode != Some(arcfleet_arc::runner::ContainerMode::Kubernetes);
+    // wiring the hooks would need. Judged from the pod alone (the chart's Kubernetes mode shows
+    // in its ServiceAccount), so that values and what the chart renders from them agree.
+    let chart_kube_account = pod_spec
+        .get("serviceAccountName")
+        .and_then(Node::scalar_text)
+        .is_some_and(ScaleSetNames::is_kube_mode_service_account);
+    let stray_hooks =
+        set.signals.dind.is_some() && set.signals.work_claim.is_none() && !chart_kube_account;
     if stray_hooks {
         check_service_account(cx, set, pod_spec, runner.span(), novolume, out);
         return;
@@ -80,17 +87,6 @@ fn check_set(cx: &Context<'_, '_>, set: &ScaleSet<'_>, out: &mut Findings) {
             format!("the runner has no {}, which the container hook needs to name job pods and the work claim", env::POD_NAME),
         )
         .hint("add it with valueFrom.fieldRef.fieldPath: metadata.name");
-    }
-    if let Some(value) = runner
-        .env(env::REQUIRE_JOB_CONTAINER)
-        .and_then(|e| e.get("value"))
-        .filter(|v| {
-            !v.scalar_text()
-                .is_some_and(|t| matches!(t.to_ascii_lowercase().as_str(), "true" | "1" | "$true"))
-        })
-    {
-        out.warning(&set.object, value.span, format!("{} is not true: jobs without a `container:` run inside the runner pod, outside the worker podspec's resources", env::REQUIRE_JOB_CONTAINER))
-            .hint("keep it \"true\" and give every job a container");
     }
     match (novolume, pod::volume(pod_spec, WORK_VOLUME)) {
         (true, Some(work)) => {
@@ -187,7 +183,7 @@ fn check_service_account(
     }
     // A ServiceAccount of the user's that the input neither writes nor binds has its RBAC
     // elsewhere.
-    let chart_account = sa.ends_with("-gha-rs-kube-mode");
+    let chart_account = ScaleSetNames::is_kube_mode_service_account(sa);
     let written = match ns {
         Some(ns) => cx.index.get("ServiceAccount", ns, sa).is_some(),
         None => cx.index.of_kind("ServiceAccount").any(|o| o.name == sa),

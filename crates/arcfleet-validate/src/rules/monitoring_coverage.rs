@@ -54,7 +54,7 @@ impl Rule for MonitoringCoverage {
                 .find(|(a, _)| *a == "--listener-metrics-addr=0")
             {
                 out.at_rule_level(&controller.object, node.span, "listener metrics are off (--listener-metrics-addr=0), so no monitor can scrape the listeners")
-                    .hint("set --listener-metrics-addr=:8080 (controller.metrics in the fleet spec)");
+                    .hint("set --listener-metrics-addr=:8080 (the chart's `metrics.listenerAddr`, the fleet spec's `controller.metrics`)");
             }
         }
         for (i, set) in cx.views.scale_sets.iter().enumerate() {
@@ -183,65 +183,8 @@ fn service_selects(service: &Object<'_>, labels: &BTreeMap<&str, &str>) -> bool 
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_DIND, run};
-
-    const POD_MONITOR: &str = "---\napiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata:\n  name: listeners\n  namespace: arc-systems\nspec:\n  selector:\n    matchLabels:\n      app.kubernetes.io/component: runner-scale-set-listener\n  podMetricsEndpoints:\n  - portNumber: 8080\n";
-
     #[test]
-    fn quiet_without_monitors_and_with_a_covering_one() {
-        assert!(run("monitoring-coverage", &[("a.yaml", GOOD_DIND)]).is_empty());
-        let metrics_on =
-            GOOD_DIND.replace("--listener-metrics-addr=0", "--listener-metrics-addr=:8080");
-        assert!(
-            run(
-                "monitoring-coverage",
-                &[("a.yaml", &metrics_on), ("m.yaml", POD_MONITOR)]
-            )
-            .is_empty()
-        );
-        let by_expression = POD_MONITOR.replace(
-            "    matchLabels:\n      app.kubernetes.io/component: runner-scale-set-listener\n",
-            "    matchExpressions:\n    - {key: actions.github.com/scale-set-name, operator: In, values: [dind-runners, tls-runners]}\n",
-        );
-        assert!(
-            run(
-                "monitoring-coverage",
-                &[("a.yaml", &metrics_on), ("m.yaml", &by_expression)]
-            )
-            .is_empty()
-        );
-    }
-
-    #[test]
-    fn warns_on_uncovered_sets_and_listener_metrics_off() {
-        let metrics_on =
-            GOOD_DIND.replace("--listener-metrics-addr=0", "--listener-metrics-addr=:8080");
-        let wrong = POD_MONITOR.replace("runner-scale-set-listener", "listener");
-        let found = run(
-            "monitoring-coverage",
-            &[("a.yaml", &metrics_on), ("m.yaml", &wrong)],
-        );
-        assert_eq!(found.len(), 2, "{found:#?}");
-        assert!(
-            found[0].contains(
-                ": warning: no PodMonitor or ServiceMonitor scrapes the listener of `dind-runners`"
-            ),
-            "{found:#?}"
-        );
-        let elsewhere = POD_MONITOR.replace("namespace: arc-systems", "namespace: monitoring");
-        assert_eq!(
-            run(
-                "monitoring-coverage",
-                &[("a.yaml", &metrics_on), ("m.yaml", &elsewhere)]
-            )
-            .len(),
-            2
-        );
-        let off = run(
-            "monitoring-coverage",
-            &[("a.yaml", GOOD_DIND), ("m.yaml", POD_MONITOR)],
-        );
-        assert_eq!(off.len(), 1, "{off:#?}");
-        assert!(off[0].contains("listener metrics are off"));
+    fn fixtures() {
+        crate::rules::testing::fixtures("monitoring-coverage", "monitoring_coverage");
     }
 }

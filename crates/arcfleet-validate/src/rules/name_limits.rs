@@ -60,33 +60,8 @@ impl Rule for NameLimits {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_DIND, assert_one, edit, run};
-
     #[test]
-    fn quiet_on_good_names() {
-        assert!(run("name-limits", &[("a.yaml", GOOD_DIND)]).is_empty());
-    }
-
-    #[test]
-    fn fires_on_long_or_invalid_names() {
-        let long = "a-runner-scale-set-name-that-is-too-long-for-arc";
-        let bad = edit(
-            GOOD_DIND,
-            "  name: tls-runners\n  namespace: ci\nspec:",
-            &format!("  name: {long}\n  namespace: ci\nspec:"),
-        );
-        let found = run("name-limits", &[("a.yaml", &bad)]);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].contains("(it has 48)"), "{found:?}");
-        let bad = edit(
-            GOOD_DIND,
-            "  name: tls-runners\n  namespace: ci\nspec:",
-            "  name: Tls_Runners\n  namespace: ci\nspec:",
-        );
-        assert_one(
-            &run("name-limits", &[("a.yaml", &bad)]),
-            "",
-            "`Tls_Runners`",
-        );
+    fn fixtures() {
+        crate::rules::testing::fixtures("name-limits", "name_limits");
     }
 }

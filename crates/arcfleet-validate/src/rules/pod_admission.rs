@@ -17,7 +17,10 @@ declare_rule! {
     /// Refused are: two volumes or two containers of one name (the chart always adds its own
     /// `dind-sock`, `dind-externals`, `work` volumes and `dind` container in DinD mode), a mount
     /// of a volume the pod does not have, a privileged container or a `hostPath` volume in a
-    /// namespace whose Pod Security level is `baseline` or `restricted`, a container that must
+    /// namespace whose Pod Security level is `baseline` or `restricted` (`restricted` also
+    /// requires every container to set `allowPrivilegeEscalation: false`, `runAsNonRoot`, a
+    /// seccomp profile and `capabilities.drop: [ALL]`, and allows only some volume types: the
+    /// Pod Security Standards), a container that must
     /// not run as root but is told to (`runAsNonRoot` with `runAsUser: 0`), and a Docker daemon
     /// the pod's `securityContext` makes run as another user than root, which rootful dockerd
     /// cannot.
@@ -42,6 +45,21 @@ const BASELINE_CAPABILITIES: &[&str] = &[
     "SYS_CHROOT",
 ];
 
+/// Capabilities Pod Security `restricted` allows to add.
+const RESTRICTED_CAPABILITIES: &[&str] = &["NET_BIND_SERVICE"];
+
+/// Volume types Pod Security `restricted` allows.
+const RESTRICTED_VOLUME_TYPES: &[&str] = &[
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+];
+
 impl Rule for PodAdmission {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -54,21 +72,12 @@ impl Rule for PodAdmission {
             let level = set.namespace().and_then(|ns| pod_security_level(cx, ns));
             for container in set.containers() {
                 if let Some((level, label)) = &level {
-                    pod_security(set, &container, level, label, out);
+                    pod_security(set, pod_spec, &container, level, label, out);
                 }
                 root_conflicts(set, pod_spec, &container, out);
             }
             if let Some((level, label)) = &level {
-                for volume in pod_spec
-                    .get("volumes")
-                    .and_then(Node::as_sequence)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter(|v| v.get("hostPath").is_some())
-                {
-                    out.at_rule_level(&set.object, volume.span, format!("hostPath volume `{}` in a namespace whose Pod Security level is `{level}` ({label}): every runner pod is refused", volume.get("name").and_then(Node::scalar_text).unwrap_or_default()))
-                        .hint("use another volume type, or a namespace labelled pod-security.kubernetes.io/enforce: privileged");
-                }
+                volume_types(set, pod_spec, level, label, out);
             }
         }
     }
@@ -148,13 +157,44 @@ fn pod_security_level(cx: &Context<'_, '_>, ns: &str) -> Option<(String, String)
         .filter(|(level, _)| level == "baseline" || level == "restricted")
 }
 
+/// Volumes the level refuses: `hostPath` from `baseline` on; under `restricted`, any type but
+/// the ones it lists.
+fn volume_types(set: &ScaleSet<'_>, pod_spec: &Node, level: &str, label: &str, out: &mut Findings) {
+    for volume in pod_spec
+        .get("volumes")
+        .and_then(Node::as_sequence)
+        .unwrap_or_default()
+    {
+        let name = volume
+            .get("name")
+            .and_then(Node::scalar_text)
+            .unwrap_or_default();
+        let refused = volume.as_mapping().unwrap_or_default().iter().find(|e| {
+            e.key.scalar_text().is_some_and(|t| {
+                t != "name"
+                    && (t == "hostPath"
+                        || (level == "restricted" && !RESTRICTED_VOLUME_TYPES.contains(&t)))
+            })
+        });
+        if let Some(entry) = refused {
+            let kind = entry.key.scalar_text().unwrap_or_default();
+            out.at_rule_level(&set.object, entry.key.span, format!("{kind} volume `{name}` in a namespace whose Pod Security level is `{level}` ({label}): every runner pod is refused"))
+                .hint("use another volume type, or a namespace labelled pod-security.kubernetes.io/enforce: privileged");
+        }
+    }
+}
+
 fn pod_security(
     set: &ScaleSet<'_>,
+    pod_spec: &Node,
     container: &Container<'_>,
     level: &str,
     label: &str,
     out: &mut Findings,
 ) {
+    if level == "restricted" {
+        restricted(set, pod_spec, container, label, out);
+    }
     if let Some(node) = container
         .security("privileged")
         .filter(|n| n.as_bool() == Some(true))
@@ -172,10 +212,68 @@ fn pod_security(
             .scalar_text()
             .unwrap_or_default()
             .trim_start_matches("CAP_");
-        if !BASELINE_CAPABILITIES.contains(&name) {
+        let allowed = if level == "restricted" {
+            RESTRICTED_CAPABILITIES
+        } else {
+            BASELINE_CAPABILITIES
+        };
+        if !allowed.contains(&name) {
             out.at_rule_level(&set.object, cap.span, format!("container `{}` adds capability {name}, which Pod Security `{level}` ({label}) refuses", container.name));
         }
     }
+}
+
+/// What Pod Security `restricted` requires of every container beyond `baseline`, in one finding
+/// per container: no privilege escalation, a non-root user, a seccomp profile, all capabilities
+/// dropped. The pod's `securityContext` counts for `runAsNonRoot` and `seccompProfile`.
+fn restricted(
+    set: &ScaleSet<'_>,
+    pod_spec: &Node,
+    container: &Container<'_>,
+    label: &str,
+    out: &mut Findings,
+) {
+    let effective = |key: &str| {
+        container
+            .security(key)
+            .or_else(|| pod_spec.path(&["securityContext", key]))
+    };
+    let mut missing = Vec::new();
+    if container
+        .security("allowPrivilegeEscalation")
+        .and_then(Node::as_bool)
+        != Some(false)
+    {
+        missing.push("allowPrivilegeEscalation: false");
+    }
+    if effective("runAsNonRoot").and_then(Node::as_bool) != Some(true) {
+        missing.push("runAsNonRoot: true");
+    }
+    let seccomp = effective("seccompProfile")
+        .and_then(|p| p.get("type"))
+        .and_then(Node::scalar_text);
+    if !matches!(seccomp, Some("RuntimeDefault" | "Localhost")) {
+        missing.push("seccompProfile.type: RuntimeDefault");
+    }
+    let drops_all = container
+        .security("capabilities")
+        .and_then(|c| c.get("drop"))
+        .and_then(Node::as_sequence)
+        .unwrap_or_default()
+        .iter()
+        .any(|d| d.scalar_text() == Some("ALL"));
+    if !drops_all {
+        missing.push("capabilities.drop: [ALL]");
+    }
+    if missing.is_empty() {
+        return;
+    }
+    let span = container
+        .node
+        .entry("securityContext")
+        .map_or_else(|| container.span(), |e| e.key.span);
+    out.at_rule_level(&set.object, span, format!("container `{}` does not meet Pod Security `restricted` ({label}): it needs {}; every runner pod is refused", container.name, missing.join(", ")))
+        .hint("set these in the container's securityContext, or label the namespace with a lower Pod Security level");
 }
 
 /// `runAsNonRoot` with `runAsUser: 0`, and a rootful Docker daemon told to run as another user.
@@ -209,5 +307,13 @@ fn root_conflicts(
             out.at_rule_level(&set.object, node.span, format!("runAsNonRoot applies to the Docker daemon `{}`, whose image runs as root: the kubelet refuses to start it", container.name))
                 .hint("set runAsNonRoot on the runner container only");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixtures() {
+        crate::rules::testing::fixtures("pod-admission", "pod_admission");
     }
 }

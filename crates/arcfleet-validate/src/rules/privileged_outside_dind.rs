@@ -68,40 +68,8 @@ fn report(object: &Object<'_>, container: &Container<'_>, place: &str, out: &mut
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_DIND, GOOD_KUBE, assert_one, edit, run};
-
     #[test]
-    fn quiet_when_only_dind_is_privileged() {
-        assert!(run("privileged-outside-dind", &[("a.yaml", GOOD_DIND)]).is_empty());
-        assert!(run("privileged-outside-dind", &[("k.yaml", GOOD_KUBE)]).is_empty());
-    }
-
-    #[test]
-    fn fires_on_a_privileged_runner() {
-        let bad = GOOD_DIND.replacen(
-            "        name: runner\n",
-            "        name: runner\n        securityContext:\n          privileged: true\n",
-            1,
-        );
-        assert_one(
-            &run("privileged-outside-dind", &[("a.yaml", &bad)]),
-            "",
-            "container `runner` of this scale set is privileged",
-        );
-    }
-
-    #[test]
-    fn fires_in_worker_podspecs_and_kubernetes_mode() {
-        let bad = edit(
-            GOOD_KUBE,
-            "      - name: $job\n",
-            "      - name: $job\n        securityContext:\n          capabilities:\n            add: [SYS_ADMIN]\n",
-        );
-        let found = run("privileged-outside-dind", &[("k.yaml", &bad)]);
-        assert_one(
-            &found,
-            "",
-            "of this worker podspec adds capability SYS_ADMIN",
-        );
+    fn fixtures() {
+        crate::rules::testing::fixtures("privileged-outside-dind", "privileged_outside_dind");
     }
 }

@@ -109,49 +109,8 @@ impl Rule for QuotaHeadroom {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_DIND, GOOD_KUBE, assert_one, edit, run};
-
     #[test]
-    fn quiet_when_the_quota_holds_everything() {
-        assert!(run("quota-headroom", &[("a.yaml", GOOD_DIND)]).is_empty());
-        assert!(run("quota-headroom", &[("k.yaml", GOOD_KUBE)]).is_empty());
-    }
-
-    #[test]
-    fn error_when_max_does_not_fit_warning_when_only_headroom_is_short() {
-        let bad = edit(
-            GOOD_DIND,
-            "    requests.cpu: \"15\"\n",
-            "    requests.cpu: \"10\"\n",
-        );
-        assert_one(
-            &run("quota-headroom", &[("a.yaml", &bad)]),
-            "",
-            "cannot hold namespace `ci` at maxRunners: it needs 12 (15 with headroom",
-        );
-        let short = edit(
-            GOOD_DIND,
-            "    requests.cpu: \"15\"\n",
-            "    requests.cpu: \"14\"\n",
-        );
-        let found = run("quota-headroom", &[("a.yaml", &short)]);
-        assert_one(
-            &found,
-            "",
-            "holds namespace `ci` at maxRunners but not its headroom: it needs 15",
-        );
-        assert!(found[0].contains(": warning: "), "{found:?}");
-    }
-
-    #[test]
-    fn counts_workflow_pods_from_the_worker_podspec() {
-        // Workflow pods asking 3 cpu instead of 2 no longer fit the computed quota.
-        let bad = edit(
-            GOOD_KUBE,
-            "            cpu: \"2\"\n            memory: 4Gi\nmetadata:",
-            "            cpu: \"3\"\n            memory: 4Gi\nmetadata:",
-        );
-        let found = run("quota-headroom", &[("k.yaml", &bad)]);
-        assert!(found.iter().any(|f| f.contains("requests.cpu") && f.contains("workflow pod of `kube-runners`")), "{found:#?}");
+    fn fixtures() {
+        crate::rules::testing::fixtures("quota-headroom", "quota_headroom");
     }
 }

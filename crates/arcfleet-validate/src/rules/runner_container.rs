@@ -72,7 +72,7 @@ impl Rule for RunnerContainer {
                             && runner.args().is_empty() =>
                     {
                         let span = runner.node.get("image").map_or(runner.span(), |n| n.span);
-                        out.at_rule_level(&set.object, span, format!("the `runner` container runs the official runner image without a command: the image has no entry point, so no runner starts"))
+                        out.at_rule_level(&set.object, span, "the `runner` container runs the official runner image without a command: the image has no entry point, so no runner starts".to_string())
                             .hint(format!("add command: [\"{RUNNER_COMMAND}\"]"));
                     }
                     Some(_) => {}
@@ -102,44 +102,8 @@ impl Rule for RunnerContainer {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_KUBE, assert_one, edit, run};
-
     #[test]
-    fn quiet_on_good_templates() {
-        assert!(run("runner-container", &[("a.yaml", GOOD_KUBE)]).is_empty());
-    }
-
-    #[test]
-    fn fires_without_a_runner_container() {
-        let bad = edit(
-            GOOD_KUBE,
-            "        name: runner\n",
-            "        name: runner-main\n",
-        );
-        assert_one(
-            &run("runner-container", &[("a.yaml", &bad)]),
-            "",
-            "no container is named exactly `runner` (found `runner-main`)",
-        );
-    }
-
-    #[test]
-    fn fires_on_other_restart_policies() {
-        let bad = edit(
-            GOOD_KUBE,
-            "      restartPolicy: Never\n",
-            "      restartPolicy: OnFailure\n",
-        );
-        assert_one(
-            &run("runner-container", &[("a.yaml", &bad)]),
-            "",
-            "restartPolicy is `OnFailure`",
-        );
-        let bad = edit(GOOD_KUBE, "      restartPolicy: Never\n", "");
-        assert_one(
-            &run("runner-container", &[("a.yaml", &bad)]),
-            "",
-            "restartPolicy is not set",
-        );
+    fn fixtures() {
+        crate::rules::testing::fixtures("runner-container", "runner_container");
     }
 }

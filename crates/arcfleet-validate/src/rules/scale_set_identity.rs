@@ -81,56 +81,8 @@ impl Rule for ScaleSetIdentity {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_DIND, edit, run};
-
     #[test]
-    fn quiet_when_identities_differ() {
-        assert!(run("scale-set-identity", &[("a.yaml", GOOD_DIND)]).is_empty());
-    }
-
-    #[test]
-    fn fires_on_a_second_set_with_the_same_identity_elsewhere() {
-        let copy = edit(
-            GOOD_DIND,
-            "  name: tls-runners\n  namespace: ci\nspec:",
-            "  name: tls-runners\n  namespace: other\nspec:",
-        );
-        // b.yaml repeats both sets; only tls-runners moved namespace, dind-runners is a plain copy.
-        let found = run(
-            "scale-set-identity",
-            &[("a.yaml", GOOD_DIND), ("b.yaml", &copy)],
-        );
-        assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found.iter().all(|f| f.starts_with("b.yaml:")), "{found:?}");
-        assert!(
-            found[1].contains("`tls-runners`")
-                && found[1].contains("also defined by ci/tls-runners"),
-            "{found:?}"
-        );
-        let renamed = copy.replace(
-            "runnerScaleSetName: tls-runners",
-            "runnerScaleSetName: TLS-Runners",
-        );
-        let found = run(
-            "scale-set-identity",
-            &[("a.yaml", GOOD_DIND), ("b.yaml", &renamed)],
-        );
-        assert!(found[1].contains("`TLS-Runners`"), "{found:?}");
-        let distinct = renamed
-            .replace(
-                "runnerScaleSetName: TLS-Runners",
-                "runnerScaleSetName: tls-runners-2",
-            )
-            .replace(
-                "runnerScaleSetName: dind-runners",
-                "runnerScaleSetName: dind-runners-2",
-            );
-        assert!(
-            run(
-                "scale-set-identity",
-                &[("a.yaml", GOOD_DIND), ("b.yaml", &distinct)]
-            )
-            .is_empty()
-        );
+    fn fixtures() {
+        crate::rules::testing::fixtures("scale-set-identity", "scale_set_identity");
     }
 }

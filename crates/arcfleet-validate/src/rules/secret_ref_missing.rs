@@ -1,6 +1,6 @@
 use arcfleet_yaml::Node;
 
-use crate::views::credentials::{namespace_has_secrets, secret_source};
+use crate::views::credentials::{namespace_has_secrets, produced_secret, secret_source};
 use crate::views::{ScaleSet, is_placeholder};
 
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
@@ -99,9 +99,20 @@ fn report(
 ) {
     let name = node.scalar_text().unwrap_or_default();
     let ns = set.namespace().unwrap_or_default();
-    let others: Vec<&str> = cx.index.in_namespace(kind, ns).map(|o| o.name).collect();
+    let mut others: Vec<&str> = cx.index.in_namespace(kind, ns).map(|o| o.name).collect();
+    if kind == "Secret" {
+        others.extend(
+            cx.index
+                .objects()
+                .iter()
+                .filter(|o| o.in_namespace(ns))
+                .filter_map(produced_secret),
+        );
+    }
+    others.sort_unstable();
+    others.dedup();
     let message = format!(
-        "{what} `{name}` is not among the {kind}s the input has in namespace `{ns}` ({}); ARC reads it from the scale set's namespace",
+        "{what} `{name}` is not among the {kind}s the input makes in namespace `{ns}` ({}); ARC reads it from the scale set's namespace",
         others.join(", ")
     );
     let reported = out.at_rule_level(&set.object, node.span, message);

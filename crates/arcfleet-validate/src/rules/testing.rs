@@ -137,12 +137,8 @@ pub(crate) fn fixtures(id: &str, module: &str) {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Findings of rule `id` alone, as `file:line:col: severity: message` lines.
-pub(crate) fn run(id: &str, files: &[(&str, &str)]) -> Vec<String> {
-    run_with(id, files, Policy::default())
-}
-
-/// Like [`run`] with a policy.
+/// Findings of rule `id` alone under `policy` (for what a fixture cannot carry: policy settings),
+/// as `file:line:col: severity: message` lines.
 pub(crate) fn run_with(id: &str, files: &[(&str, &str)], mut policy: Policy) -> Vec<String> {
     for (rule, level) in policy.rules.iter_mut() {
         if rule != id {
@@ -171,28 +167,4 @@ pub(crate) fn run_with(id: &str, files: &[(&str, &str)], mut policy: Policy) -> 
             )
         })
         .collect()
-}
-
-/// Replaces exactly one occurrence of `from` (panics when it is not there exactly once, so a
-/// test can never silently stop testing what it says).
-pub(crate) fn edit(text: &str, from: &str, to: &str) -> String {
-    assert_eq!(
-        text.matches(from).count(),
-        1,
-        "`{from}` must occur exactly once"
-    );
-    text.replacen(from, to, 1)
-}
-
-/// Asserts one finding at `location` (`line:col`) whose message contains `needle`.
-#[track_caller]
-pub(crate) fn assert_one(findings: &[String], location: &str, needle: &str) {
-    assert_eq!(findings.len(), 1, "{findings:#?}");
-    if !location.is_empty() {
-        assert!(
-            findings[0].contains(&format!(":{location}: ")),
-            "{findings:#?}"
-        );
-    }
-    assert!(findings[0].contains(needle), "{findings:#?}");
 }

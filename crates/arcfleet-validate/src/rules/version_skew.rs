@@ -49,21 +49,18 @@ fn check_listener_image_env(controller: &Controller<'_>, out: &mut Findings) {
     let Some(image) = controller.image.filter(|i| !is_placeholder(i)) else {
         return;
     };
-    match controller.container.env(LISTENER_IMAGE_ENV) {
-        Some(env) => {
-            let value = env.get("value");
-            let text = value.and_then(Node::scalar_text).unwrap_or_default();
-            if text != image && !is_placeholder(text) {
-                out.at_rule_level(
-                    &controller.object,
-                    value.map_or(env.span, |v| v.span),
-                    format!("{LISTENER_IMAGE_ENV} is `{text}` but the controller runs `{image}`: listeners would run another version"),
-                )
-                .hint(format!("set it to `{image}`"));
-            }
+    // Its absence stops the controller: `controller-config`.
+    if let Some(env) = controller.container.env(LISTENER_IMAGE_ENV) {
+        let value = env.get("value");
+        let text = value.and_then(Node::scalar_text).unwrap_or_default();
+        if text != image && !is_placeholder(text) {
+            out.at_rule_level(
+                &controller.object,
+                value.map_or(env.span, |v| v.span),
+                format!("{LISTENER_IMAGE_ENV} is `{text}` but the controller runs `{image}`: listeners would run another version"),
+            )
+            .hint(format!("set it to `{image}`"));
         }
-        // Its absence stops the controller: `controller-config`.
-        None => {}
     }
 }
 

@@ -40,10 +40,13 @@ impl Rule for YamlAmbiguousScalar {
                 }
             }
             let mut check = |node: &Node, what: &str| report(object, node, what, out);
-            for field in ["labels", "annotations"] {
-                map_values(object.root.path(&["metadata", field]), &mut |n| {
-                    check(n, field)
-                });
+            // The object's own metadata, and its pod template's (`spec.template.metadata`).
+            for metadata in [&["metadata"][..], &["spec", "template", "metadata"]] {
+                for field in ["labels", "annotations"] {
+                    let mut path = metadata.to_vec();
+                    path.push(field);
+                    map_values(object.root.path(&path), &mut |n| check(n, field));
+                }
             }
             if object.kind == "ConfigMap" {
                 map_values(object.root.get("data"), &mut |n| check(n, "ConfigMap data"));
@@ -116,38 +119,8 @@ fn report(object: &Object<'_>, node: &Node, what: &str, out: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{GOOD_DIND, assert_one, run};
-
-    const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    team: \"no\"\n    tier: NO\ndata:\n  mode: 0755\n  ok: \"0755\"\n  count: 3\n  version: 1.10\n";
-
     #[test]
-    fn quiet_on_quoted_and_plain_strings() {
-        assert!(run("yaml-ambiguous-scalar", &[("a.yaml", GOOD_DIND)]).is_empty());
-    }
-
-    #[test]
-    fn warns_on_yaml_11_surprises() {
-        let found = run("yaml-ambiguous-scalar", &[("c.yaml", CM)]);
-        assert_eq!(found.len(), 3, "{found:#?}");
-        assert!(
-            found[0].starts_with(
-                "c.yaml:7:11: warning: labels `NO` is read by Kubernetes as the boolean false"
-            ),
-            "{found:#?}"
-        );
-        assert!(
-            found[1].contains("`0755` is read by Kubernetes as the number 493"),
-            "{found:#?}"
-        );
-        assert!(
-            found[2].contains("`1.10` is read by Kubernetes as the number 1.1"),
-            "{found:#?}"
-        );
-        let env = GOOD_DIND.replacen("value: \"120\"", "value: on", 1);
-        assert_one(
-            &run("yaml-ambiguous-scalar", &[("a.yaml", &env)]),
-            "",
-            "env value `on` is read by Kubernetes as the boolean true",
-        );
+    fn fixtures() {
+        crate::rules::testing::fixtures("yaml-ambiguous-scalar", "yaml_ambiguous_scalar");
     }
 }

@@ -71,7 +71,7 @@ pub fn is_encrypted(secret: &Object<'_>) -> bool {
     secret.root.get("sops").is_some()
 }
 
-fn map_keys<'a>(node: Option<&'a Node>) -> Vec<(&'a str, Span)> {
+fn map_keys(node: Option<&Node>) -> Vec<(&str, Span)> {
     node.and_then(Node::as_mapping)
         .unwrap_or_default()
         .iter()

@@ -1,7 +1,7 @@
 //! What the pods of a namespace cost its ResourceQuota: shared by `quota-headroom` and
 //! `quota-resources-missing`.
 
-use arcfleet_k8s::PodUsage;
+use arcfleet_k8s::{ContainerDefaults, PodUsage, ResourceList};
 use arcfleet_yaml::Node;
 
 use super::Views;
@@ -22,17 +22,24 @@ pub(crate) struct PodDemand<'a, 'n> {
     pub at_max: u64,
     /// Pods at maxRunners + headroom.
     pub with_headroom: u64,
+    /// What the namespace's LimitRanges give containers that leave a resource unset.
+    pub defaults: ContainerDefaults,
 }
 
 impl<'n> PodDemand<'_, 'n> {
+    /// What one such pod counts against a quota, LimitRange defaults applied.
     pub fn usage(&self) -> PodUsage {
-        match self.pod {
-            Some(pod) => pod::usage_of(pod),
-            None => arcfleet_k8s::pod_usage(&[(
+        let containers: Vec<_> = match self.pod {
+            Some(pod) => pod::containers(pod)
+                .iter()
+                .map(|c| (c.kind, c.resources().with_defaults(&self.defaults)))
+                .collect(),
+            None => vec![(
                 arcfleet_k8s::ContainerKind::Regular,
-                Default::default(),
-            )]),
-        }
+                arcfleet_k8s::ContainerResources::default().with_defaults(&self.defaults),
+            )],
+        };
+        arcfleet_k8s::pod_usage(&containers)
     }
 
     pub fn containers(&self) -> Vec<Container<'n>> {
@@ -50,6 +57,7 @@ pub(crate) fn demand<'i, 'a>(
     let Some(ns) = quota.namespace else {
         return Vec::new();
     };
+    let defaults = container_defaults(index, ns);
     let mut pods = Vec::new();
     for set in views
         .scale_sets
@@ -70,6 +78,7 @@ pub(crate) fn demand<'i, 'a>(
             pod: set.pod,
             at_max: max,
             with_headroom,
+            defaults: defaults.clone(),
         });
         if set.mode.is_kubernetes()
             && let Some(template) = hook_template(index, set)
@@ -80,6 +89,7 @@ pub(crate) fn demand<'i, 'a>(
                 pod: template.root.get("spec"),
                 at_max: max,
                 with_headroom,
+                defaults: defaults.clone(),
             });
         }
     }
@@ -102,6 +112,7 @@ pub(crate) fn demand<'i, 'a>(
             pod: Some(controller.pod),
             at_max: replicas,
             with_headroom: replicas,
+            defaults: defaults.clone(),
         });
     }
     if !controllers.is_empty() {
@@ -124,6 +135,7 @@ pub(crate) fn demand<'i, 'a>(
                 pod: set.field("listenerTemplate").and_then(|t| t.get("spec")),
                 at_max: 1,
                 with_headroom: 1,
+                defaults: defaults.clone(),
             });
         }
     }
@@ -143,4 +155,40 @@ pub(crate) fn quotas<'i, 'a>(index: &'i ObjectIndex<'a>) -> Vec<(&'i Object<'a>,
             Some((q, spec.get("hard")?))
         })
         .collect()
+}
+
+/// The container defaults of the LimitRanges in `ns`.
+pub(crate) fn container_defaults(index: &ObjectIndex<'_>, ns: &str) -> ContainerDefaults {
+    let mut defaults = ContainerDefaults::default();
+    for limit_range in index.in_namespace("LimitRange", ns) {
+        for item in limit_range
+            .root
+            .path(&["spec", "limits"])
+            .and_then(Node::as_sequence)
+            .unwrap_or_default()
+            .iter()
+            .filter(|item| item.get("type").and_then(Node::as_str) == Some("Container"))
+        {
+            let list = |key: &str| -> ResourceList {
+                item.get(key)
+                    .and_then(Node::as_mapping)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|e| {
+                        Some((
+                            e.key.scalar_text()?.to_string(),
+                            e.value.scalar_text()?.parse().ok()?,
+                        ))
+                    })
+                    .collect()
+            };
+            defaults.add_item(
+                &list("default"),
+                &list("defaultRequest"),
+                &list("max"),
+                &list("min"),
+            );
+        }
+    }
+    defaults
 }

@@ -1,6 +1,7 @@
 //! An AutoscalingRunnerSet as the rules see it: its pod template, its runner, and how it runs
 //! jobs, decided from every signal the template gives rather than from one variable.
 
+use arcfleet_arc::names::ScaleSetNames;
 use arcfleet_arc::runner::{self, DIND_CONTAINER, RUNNER_CONTAINER, WORK_VOLUME, env};
 use arcfleet_k8s::ContainerKind;
 use arcfleet_yaml::Node;
@@ -122,7 +123,7 @@ impl<'a> ScaleSet<'a> {
             || pod
                 .and_then(|p| p.get("serviceAccountName"))
                 .and_then(Node::scalar_text)
-                .is_some_and(|sa| sa.ends_with("-gha-rs-kube-mode"))
+                .is_some_and(ScaleSetNames::is_kube_mode_service_account)
         {
             // Kubernetes-mode wiring without the hook variable: `kube-mode-wiring` says so.
             Mode::Kubernetes {
