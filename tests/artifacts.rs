@@ -3,17 +3,7 @@
 
 mod common;
 
-fn check(relative: &str, expected: &str) {
-    let path = common::root().join(relative);
-    if std::env::var_os("ARCFLEET_UPDATE").is_some() {
-        std::fs::write(&path, expected).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == expected,
-        "{relative} is stale; run `ARCFLEET_UPDATE=1 cargo test --test artifacts`"
-    );
-}
+use common::check_artifact as check;
 
 #[test]
 fn fleet_spec_schema_is_up_to_date() {

@@ -43,6 +43,21 @@ pub fn shared(relative: &str) -> Option<PathBuf> {
     None
 }
 
+/// Checks a generated artefact committed at `relative` against what the code produces now;
+/// `ARCFLEET_UPDATE=1` writes it instead.
+#[track_caller]
+pub fn check_artifact(relative: &str, expected: &str) {
+    let path = root().join(relative);
+    if std::env::var_os("ARCFLEET_UPDATE").is_some() {
+        std::fs::write(&path, expected).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == expected,
+        "{relative} is stale; run the test again with ARCFLEET_UPDATE=1"
+    );
+}
+
 /// The bundled examples (folder names under `examples/`).
 pub fn examples() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))
