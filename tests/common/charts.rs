@@ -63,8 +63,9 @@ pub fn compare(hr: &Path, render: &Path, refused: Option<&str>) -> Result<Agreem
 fn comparable(f: &[(String, Severity, String, String)]) -> Vec<(String, Severity, String, String)> {
     f.iter()
         .filter(|(rule, sev, ..)| {
-            !WHERE_SECRETS_LIVE.contains(&rule.as_str())
-                && !(rule == "chart-values" && *sev == Severity::Warning)
+            let secrets = WHERE_SECRETS_LIVE.contains(&rule.as_str());
+            let ignored_values = rule == "chart-values" && *sev == Severity::Warning;
+            !(secrets || ignored_values)
         })
         .cloned()
         .collect()
