@@ -26,6 +26,9 @@ pub const RESERVED_PREFIX: &str = "actions.github.com/";
 /// `app.kubernetes.io/part-of` of the controller's Deployment; the scale-set chart's `lookup`
 /// finds controllers by it.
 pub const CONTROLLER_PART_OF: &str = "gha-rs-controller";
+/// `app.kubernetes.io/name` of the controller's Deployment and pods without a `nameOverride`
+/// (`gha-runner-scale-set-controller.name` in the controller chart's `_helpers.tpl`).
+pub const CONTROLLER_APP_NAME: &str = "gha-rs-controller";
 /// Deployment label naming the controller's ServiceAccount.
 pub const CONTROLLER_SA_NAME_LABEL: &str = "actions.github.com/controller-service-account-name";
 /// Deployment label naming the controller's ServiceAccount's namespace.

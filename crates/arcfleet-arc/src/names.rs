@@ -55,6 +55,12 @@ impl ScaleSetNames {
         format!("{}-kube-mode", self.fullname.replace('_', "-"))
     }
 
+    /// Whether `name` is the chart's runner ServiceAccount without permissions (DinD and default
+    /// mode), whatever the set is called.
+    pub fn is_no_permission_service_account(name: &str) -> bool {
+        name.ends_with("-gha-rs-no-permission")
+    }
+
     /// Whether `name` is a runner ServiceAccount the chart made for Kubernetes mode (the
     /// rendered pod's mark of that mode, whatever the set is called).
     pub fn is_kube_mode_service_account(name: &str) -> bool {

@@ -16,7 +16,8 @@ use arcfleet_arc::controller::{
     ControllerArgs, LISTENER_IMAGE_ENV, MetricsAddrs, POD_NAMESPACE_ENV,
 };
 use arcfleet_arc::meta::{
-    CONTROLLER_PART_OF, CONTROLLER_SA_NAME_LABEL, CONTROLLER_SA_NAMESPACE_LABEL,
+    CONTROLLER_APP_NAME, CONTROLLER_PART_OF, CONTROLLER_SA_NAME_LABEL,
+    CONTROLLER_SA_NAMESPACE_LABEL,
 };
 use arcfleet_arc::rbac::{
     CONTROLLER_CLUSTER_ROLE, CONTROLLER_LISTENER_ROLE, LEADER_ELECTION_ROLE, policy_rules,
@@ -83,7 +84,7 @@ pub(crate) fn objects(fleet: &Fleet) -> Vec<Object> {
 fn controller_labels(fleet: &Fleet) -> std::collections::BTreeMap<String, String> {
     let c = &fleet.controller.spec;
     map([
-        ("app.kubernetes.io/name", "gha-rs-controller"),
+        ("app.kubernetes.io/name", CONTROLLER_APP_NAME),
         ("app.kubernetes.io/namespace", &c.namespace),
         ("app.kubernetes.io/instance", &c.name),
         ("app.kubernetes.io/part-of", CONTROLLER_PART_OF),
@@ -137,7 +138,7 @@ fn deployment(fleet: &Fleet) -> Deployment {
     let c = &fleet.controller.spec;
     let image = fleet.controller.image();
     let selector = map([
-        ("app.kubernetes.io/name", "gha-rs-controller"),
+        ("app.kubernetes.io/name", CONTROLLER_APP_NAME),
         ("app.kubernetes.io/namespace", &c.namespace),
         ("app.kubernetes.io/instance", &c.name),
     ]);

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use arcfleet_arc::meta::{CONTROLLER_APP_NAME, SCALE_SET_NAME_LABEL, SCALE_SET_NAMESPACE_LABEL};
 use arcfleet_crds::{
     AlertRule, PodMetricsEndpoint, PodMonitor, PodMonitorSpec, PrometheusRule, PrometheusRuleSpec,
     RuleGroup,
@@ -19,10 +20,6 @@ use serde_json::json;
 
 use crate::build::map;
 use crate::object::Object;
-
-/// Listener pod labels copied onto its series: they name the scale set.
-pub(crate) const SET_NAME_LABEL: &str = "actions.github.com/scale-set-name";
-const SET_NAMESPACE_LABEL: &str = "actions.github.com/scale-set-namespace";
 
 /// The Prometheus label a pod label becomes (`podTargetLabels`).
 fn prometheus_label(pod_label: &str) -> String {
@@ -84,7 +81,7 @@ pub(crate) fn objects(fleet: &Fleet, monitoring: &Monitoring) -> Vec<Object> {
         PodMonitorSpec {
             selector: LabelSelector {
                 match_labels: Some(map([
-                    ("app.kubernetes.io/name", "gha-rs-controller"),
+                    ("app.kubernetes.io/name", CONTROLLER_APP_NAME),
                     ("app.kubernetes.io/instance", &c.name),
                     ("app.kubernetes.io/component", "controller-manager"),
                 ])),
@@ -111,7 +108,11 @@ pub(crate) fn objects(fleet: &Fleet, monitoring: &Monitoring) -> Vec<Object> {
                 )])),
                 match_expressions: None,
             },
-            pod_target_labels: Some(vec![SET_NAME_LABEL.into(), SET_NAMESPACE_LABEL.into()]),
+            // Listener pod labels copied onto its series: they name the scale set.
+            pod_target_labels: Some(vec![
+                SCALE_SET_NAME_LABEL.into(),
+                SCALE_SET_NAMESPACE_LABEL.into(),
+            ]),
             pod_metrics_endpoints: vec![PodMetricsEndpoint {
                 port_number: Some(port),
                 path: Some(path),
@@ -172,8 +173,8 @@ fn alert(
 fn alerts(fleet: &Fleet, m: &Monitoring, listeners: &str) -> Vec<AlertRule> {
     let c = &fleet.controller.spec;
     let a = &m.alerts;
-    let set = prometheus_label(SET_NAME_LABEL);
-    let set_ns = prometheus_label(SET_NAMESPACE_LABEL);
+    let set = prometheus_label(SCALE_SET_NAME_LABEL);
+    let set_ns = prometheus_label(SCALE_SET_NAMESPACE_LABEL);
     let controller_job = format!("{}/{}", c.namespace, c.name);
     let listener_job = format!("{}/{listeners}", c.namespace);
     let runbook = m.runbook_url.as_str();

@@ -182,7 +182,7 @@ fn worker_podspec(set: &ResolvedSet, class: &RunnerClass) -> Result<ConfigMap, R
     };
     let template = PodTemplateSpec {
         metadata: Some(ObjectMeta {
-            labels: Some(map([("actions.github.com/scale-set-name", &set.name)])),
+            labels: Some(map([(SCALE_SET_NAME_LABEL, set.name.as_str())])),
             ..Default::default()
         }),
         spec: Some(PodSpec {

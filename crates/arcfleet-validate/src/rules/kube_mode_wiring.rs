@@ -172,7 +172,7 @@ fn check_service_account(
     if lacking.is_empty() {
         return;
     }
-    if sa.ends_with("-gha-rs-no-permission") {
+    if ScaleSetNames::is_no_permission_service_account(sa) {
         let hooks = set
             .signals
             .hooks
