@@ -345,6 +345,31 @@ fn realworld_corpus_against_its_ground_truth() {
             t.warnings_unlisted,
         );
     }
+    let added = |mark: &str| {
+        rows.iter()
+            .filter(|r| r.kind == Kind::Defect && r.note.starts_with(mark))
+            .count()
+    };
+    let disputed = rows.iter().filter(|r| r.kind == Kind::Disputed).count();
+    let _ = writeln!(
+        doc,
+        "\nHow the truth was made: from the corpus README (each file's source, defects and what is \
+         fine), checked against ARC 0.14.2's sources and helm renders. {} defects were added that \
+         the README does not list: {} found by arcfleet and confirmed, {} of a class the README \
+         flags in other files. {disputed} README claims are disputed (ARC's behaviour does not \
+         support them, or the corpus cannot decide them; the reasons are in the file) and count \
+         neither way.",
+        added("[not in the README") + added("[same class") + added("[extra"),
+        added("[not in the README"),
+        added("[same class") + added("[extra"),
+    );
+    let (fires, quiet) = fixture_counts();
+    let _ = writeln!(
+        doc,
+        "\nBeside the corpus, every rule has its own fixtures (`crates/arcfleet-validate/src/rules/<rule>/`, \
+         many modelled on these repositories): {fires} that must fire, each with a snapshot of the \
+         report, and {quiet} that must stay quiet; `cargo test` holds all of them."
+    );
     let _ = writeln!(
         doc,
         "\nDefects no rule covers yet, by kind ({}):\n",
@@ -376,6 +401,20 @@ fn realworld_corpus_against_its_ground_truth() {
         missed.join("\n")
     );
     common::check_artifact("docs/realworld.md", &doc);
+}
+
+/// How many `fires-*` and `quiet-*` fixtures the rules have.
+fn fixture_counts() -> (usize, usize) {
+    let rules = common::root().join("crates/arcfleet-validate/src/rules");
+    let (mut fires, mut quiet) = (0, 0);
+    for rule in std::fs::read_dir(rules).unwrap().flatten() {
+        for case in std::fs::read_dir(rule.path()).into_iter().flatten().flatten() {
+            let name = case.file_name().to_string_lossy().into_owned();
+            fires += usize::from(name.starts_with("fires-"));
+            quiet += usize::from(name.starts_with("quiet-"));
+        }
+    }
+    (fires, quiet)
 }
 
 #[test]
