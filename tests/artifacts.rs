@@ -56,9 +56,13 @@ fn every_rule_is_documented_and_ids_are_unique() {
 #[test]
 fn readme_rule_table_is_up_to_date() {
     let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
-    let start = readme.find("<!-- rules:start").expect("README has the rules:start marker");
+    let start = readme
+        .find("<!-- rules:start")
+        .expect("README has the rules:start marker");
     let body = start + readme[start..].find("-->").unwrap() + "-->\n".len();
-    let end = readme.find("<!-- rules:end -->").expect("README has the rules:end marker");
+    let end = readme
+        .find("<!-- rules:end -->")
+        .expect("README has the rules:end marker");
     let mut table = String::from("| rule | default | checks |\n| --- | --- | --- |\n");
     for m in arcfleet_validate::catalog() {
         table.push_str(&format!(

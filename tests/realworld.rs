@@ -408,7 +408,11 @@ fn fixture_counts() -> (usize, usize) {
     let rules = common::root().join("crates/arcfleet-validate/src/rules");
     let (mut fires, mut quiet) = (0, 0);
     for rule in std::fs::read_dir(rules).unwrap().flatten() {
-        for case in std::fs::read_dir(rule.path()).into_iter().flatten().flatten() {
+        for case in std::fs::read_dir(rule.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let name = case.file_name().to_string_lossy().into_owned();
             fires += usize::from(name.starts_with("fires-"));
             quiet += usize::from(name.starts_with("quiet-"));

@@ -110,11 +110,6 @@ impl Cleanup {
             }
         }
     }
-
-    /// The cleanup annotations that may name an object of `kind`.
-    pub fn for_kind(kind: &str) -> impl Iterator<Item = Cleanup> + '_ {
-        Cleanup::ALL.into_iter().filter(move |c| c.kind() == kind)
-    }
 }
 
 #[cfg(test)]
@@ -131,6 +126,5 @@ mod tests {
             keys.iter()
                 .all(|k| k.starts_with("actions.github.com/cleanup-"))
         );
-        assert_eq!(Cleanup::for_kind("Role").count(), 2);
     }
 }

@@ -104,6 +104,10 @@ pub struct ObjectIndex<'a> {
     by_kind: HashMap<&'a str, Vec<usize>>,
     /// (kind, namespace or "") → objects; "" holds objects whose namespace is left unset.
     by_namespace: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// (kind, namespace or "", name) → objects.
+    by_name: HashMap<(&'a str, &'a str, &'a str), Vec<usize>>,
+    /// Name of a Secret → the objects of other operators that make it (ExternalSecrets, ...).
+    secret_producers: HashMap<&'a str, Vec<usize>>,
     /// Documents that are not Kubernetes objects (Helm values, kustomization.yaml, ...).
     pub skipped: usize,
     hook_templates: Vec<HookTemplate<'a>>,
@@ -263,7 +267,11 @@ impl<'a> ObjectIndex<'a> {
             .entry((kind, namespace.unwrap_or_default()))
             .or_default()
             .push(self.objects.len());
-        self.objects.push(Object {
+        self.by_name
+            .entry((kind, namespace.unwrap_or_default(), name))
+            .or_default()
+            .push(self.objects.len());
+        let object = Object {
             file,
             root,
             api_version,
@@ -271,7 +279,32 @@ impl<'a> ObjectIndex<'a> {
             name,
             namespace,
             origin: origin.clone(),
-        });
+        };
+        if let Some(secret) = crate::views::credentials::produced_secret(&object) {
+            self.secret_producers
+                .entry(secret)
+                .or_default()
+                .push(self.objects.len());
+        }
+        self.objects.push(object);
+    }
+
+    /// Whether an object of another operator makes a Secret in `ns` (any, when unknown).
+    pub fn secret_producers_in(&self, ns: Option<&str>) -> bool {
+        self.secret_producers
+            .values()
+            .flatten()
+            .filter_map(|&i| self.objects.get(i))
+            .any(|o| ns.is_none_or(|ns| o.in_namespace(ns)))
+    }
+
+    /// Objects of other operators that make a Secret named `name` (in any namespace).
+    pub fn secret_producers<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s Object<'a>> + 's {
+        self.secret_producers
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.objects.get(i))
     }
 
     /// Every object, in input order.
@@ -307,7 +340,13 @@ impl<'a> ObjectIndex<'a> {
 
     /// The object `kind` `ns`/`name`, if the input has it.
     pub fn get<'s>(&'s self, kind: &'s str, ns: &'s str, name: &str) -> Option<&'s Object<'a>> {
-        self.in_namespace(kind, ns).find(|o| o.name == name)
+        let first = |ns: &str| {
+            self.by_name
+                .get(&(kind, ns, name))
+                .and_then(|found| found.first())
+                .and_then(|&i| self.objects.get(i))
+        };
+        first(ns).or_else(|| (!ns.is_empty()).then(|| first("")).flatten())
     }
 
     /// Worker podspecs found in ConfigMaps.

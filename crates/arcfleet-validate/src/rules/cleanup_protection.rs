@@ -1,8 +1,9 @@
+use std::collections::HashSet;
+
 use arcfleet_arc::meta::{CLEANUP_FINALIZER, Cleanup};
 use arcfleet_yaml::Node;
 
 use crate::index::Object;
-use crate::views::credentials::produced_secret;
 
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 
@@ -33,17 +34,30 @@ impl Rule for CleanupProtection {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
-        // What the scale sets of each namespace name, by (kind, namespace, name).
-        let named = |kind: &str, ns: Option<&str>, name: &str| {
-            cx.views.scale_sets.iter().any(|set| {
-                ns.is_none_or(|ns| set.object.in_namespace(ns))
-                    && Cleanup::for_kind(kind).any(|c| {
-                        set.object
-                            .annotation(c.annotation())
-                            .and_then(Node::scalar_text)
-                            == Some(name)
-                    })
-            })
+        // What the scale sets name, by (kind, namespace, name), once: a set without a namespace
+        // could be in any, and names for all of them ("").
+        let mut names: HashSet<(&str, &str, &str)> = HashSet::new();
+        let mut set_namespaces: HashSet<&str> = HashSet::new();
+        for set in &cx.views.scale_sets {
+            let ns = set.object.namespace.unwrap_or_default();
+            set_namespaces.insert(ns);
+            for cleanup in Cleanup::ALL {
+                if let Some(name) = set
+                    .object
+                    .annotation(cleanup.annotation())
+                    .and_then(Node::scalar_text)
+                {
+                    names.insert((cleanup.kind(), ns, name));
+                }
+            }
+        }
+        let named = |kind: &str, ns: Option<&str>, name: &str| match ns {
+            Some(ns) => names.contains(&(kind, ns, name)) || names.contains(&(kind, "", name)),
+            None => names.iter().any(|(k, _, n)| *k == kind && *n == name),
+        };
+        let sets_in = |ns: Option<&str>| match ns {
+            Some(ns) => set_namespaces.contains(ns) || set_namespaces.contains(""),
+            None => !set_namespaces.is_empty(),
         };
         for object in cx
             .index
@@ -54,12 +68,7 @@ impl Rule for CleanupProtection {
             let Some(finalizer) = finalizer(object) else {
                 continue;
             };
-            let sets_here = cx
-                .views
-                .scale_sets
-                .iter()
-                .any(|s| object.namespace.is_none_or(|ns| s.object.in_namespace(ns)));
-            if sets_here && !named(object.kind, object.namespace, object.name) {
+            if sets_in(object.namespace) && !named(object.kind, object.namespace, object.name) {
                 out.at_rule_level(object, finalizer.span, format!("{} `{}` has the cleanup finalizer, but no scale set names it in an actions.github.com/cleanup-* annotation: the controller never removes the finalizer, so once deleted it stays Terminating", object.kind, object.name))
                     .hint("add the scale set's cleanup annotation for it, or remove the finalizer");
             }
@@ -86,10 +95,11 @@ impl Rule for CleanupProtection {
                     Some(object) => finalizer(object).is_some(),
                     None if cleanup == Cleanup::GithubSecret => {
                         // Written by an ExternalSecret (or another operator)?
-                        match cx.index.objects().iter().find(|o| {
-                            ns.is_none_or(|ns| o.in_namespace(ns))
-                                && produced_secret(o) == Some(name)
-                        }) {
+                        match cx
+                            .index
+                            .secret_producers(name)
+                            .find(|o| ns.is_none_or(|ns| o.in_namespace(ns)))
+                        {
                             Some(producer) if producer.kind == "ExternalSecret" => producer
                                 .root
                                 .path(&["spec", "target", "template", "metadata", "finalizers"])

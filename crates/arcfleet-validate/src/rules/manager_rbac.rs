@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use arcfleet_arc::rbac::manager_rules;
 
 use crate::views::rbac::grants;
@@ -25,15 +27,22 @@ impl Rule for ManagerRbac {
     }
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
+        // What an account lacks in a namespace is the same for every set there: judged once.
+        let mut judged: HashMap<(Option<&str>, &str, &str, bool), Option<Vec<String>>> =
+            HashMap::new();
         for (i, set) in cx.views.scale_sets.iter().enumerate() {
             // Without the set's namespace there is no telling where the Role must be.
-            let Some(ns) = set.namespace() else { continue };
-            let ns = Some(ns);
-            let required = manager_rules(set.field("githubServerTLS").is_some());
+            let Some(set_ns) = set.namespace() else { continue };
+            let ns = Some(set_ns);
+            let tls = set.field("githubServerTLS").is_some();
             for controller in cx.views.controllers_of(i) {
                 let sa = controller.service_account;
                 let sa_ns = controller.namespace();
-                let Some(lacking) = grants(cx.index, sa_ns, sa, ns).missing(&required) else {
+                let lacking = judged
+                    .entry((sa_ns, sa, set_ns, tls))
+                    .or_insert_with(|| grants(cx.index, sa_ns, sa, ns).missing(&manager_rules(tls)))
+                    .clone();
+                let Some(lacking) = lacking else {
                     out.note(&set.object, set.object.name_span(), format!("not checked: a binding of controller ServiceAccount {sa} names a role the input does not have"));
                     continue;
                 };

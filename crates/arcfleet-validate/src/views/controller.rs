@@ -8,6 +8,8 @@
 //! own output carries the `arcfleet.io/fleet` label on both. Without any of these, a set is
 //! managed by the one controller whose scope includes it, if there is exactly one.
 
+use std::collections::HashMap;
+
 use arcfleet_arc::Version;
 use arcfleet_arc::controller::{MANAGER_CONTAINER, SCALE_SET_ONLY_FLAG};
 use arcfleet_arc::meta::Cleanup;
@@ -122,9 +124,12 @@ pub fn join(
     sets: &[ScaleSet<'_>],
     controllers: &[Controller<'_>],
 ) -> Vec<Management> {
+    // Whether a Role grants the manager's permissions, by (namespace, name): each is judged once,
+    // however many sets share a namespace.
+    let mut manager_roles: HashMap<(&str, &str), bool> = HashMap::new();
     sets.iter()
         .map(|set| {
-            let bound = bound_accounts(index, set);
+            let bound = bound_accounts(index, set, &mut manager_roles);
             let by_binding: Vec<usize> = controllers
                 .iter()
                 .enumerate()
@@ -177,7 +182,11 @@ pub fn join(
 /// The ServiceAccounts a set's manager RoleBinding binds: named by the set's cleanup annotation,
 /// or any RoleBinding of its namespace whose Role grants the manager's permissions; for a set
 /// rendered from values, the account its values or the chart's lookup chose.
-fn bound_accounts(index: &ObjectIndex<'_>, set: &ScaleSet<'_>) -> Vec<(String, String)> {
+fn bound_accounts<'a>(
+    index: &ObjectIndex<'a>,
+    set: &ScaleSet<'a>,
+    manager_roles: &mut HashMap<(&'a str, &'a str), bool>,
+) -> Vec<(String, String)> {
     if let Some(sa) = set
         .object
         .origin
@@ -195,23 +204,30 @@ fn bound_accounts(index: &ObjectIndex<'_>, set: &ScaleSet<'_>) -> Vec<(String, S
         .and_then(Node::scalar_text);
     let manager_permission = ("", "pods/status", "get");
     let mut out = Vec::new();
-    for binding in index.in_namespace("RoleBinding", ns) {
+    // The binding the set's cleanup annotation names is its manager binding; only without one
+    // is every binding of the namespace looked at.
+    let candidates: Vec<&Object<'a>> = match named.and_then(|n| index.get("RoleBinding", ns, n)) {
+        Some(binding) => vec![binding],
+        None => index.in_namespace("RoleBinding", ns).collect(),
+    };
+    for binding in candidates {
+        let role = binding
+            .root
+            .path(&["roleRef", "kind"])
+            .and_then(Node::as_str)
+            .filter(|k| *k == "Role")
+            .and_then(|_| binding.root.path(&["roleRef", "name"]))
+            .and_then(Node::as_str);
         let is_manager = named == Some(binding.name)
-            || binding
-                .root
-                .path(&["roleRef", "kind"])
-                .and_then(Node::as_str)
-                .is_some_and(|k| k == "Role")
-                && binding
-                    .root
-                    .path(&["roleRef", "name"])
-                    .and_then(Node::as_str)
-                    .and_then(|role| index.get("Role", ns, role))
-                    .is_some_and(|role| {
+            || role.is_some_and(|role| {
+                *manager_roles.entry((ns, role)).or_insert_with(|| {
+                    index.get("Role", ns, role).is_some_and(|role| {
                         let rules = role_rules(role);
                         allows(&rules, manager_permission)
                             && allows(&rules, ("", "secrets", "create"))
-                    });
+                    })
+                })
+            });
         if !is_manager {
             continue;
         }

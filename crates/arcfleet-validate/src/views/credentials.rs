@@ -106,10 +106,8 @@ pub fn secret_source<'a>(
         });
     }
     let producer = index
-        .objects()
-        .iter()
-        .filter(|o| ns.is_none_or(|ns| o.in_namespace(ns)))
-        .find(|o| produced_secret(o) == Some(name))?;
+        .secret_producers(name)
+        .find(|o| ns.is_none_or(|ns| o.in_namespace(ns)))?;
     let spec = producer.spec();
     let (keys, keys_unknown) = match producer.kind {
         "ExternalSecret" => {
@@ -159,9 +157,5 @@ pub fn namespace_has_secrets(index: &ObjectIndex<'_>, ns: Option<&str>) -> bool 
     let in_ns = |o: &&Object<'_>| ns.is_none_or(|ns| o.in_namespace(ns));
     index.of_kind("Secret").filter(in_ns).any(|s| {
         s.root.get("type").and_then(Node::as_str) != Some("kubernetes.io/service-account-token")
-    }) || index
-        .objects()
-        .iter()
-        .filter(in_ns)
-        .any(|o| produced_secret(o).is_some())
+    }) || index.secret_producers_in(ns)
 }
