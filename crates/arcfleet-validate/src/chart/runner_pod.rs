@@ -326,13 +326,7 @@ fn mode_runner(
             env_list.push(node);
         }
     }
-    if let Some(t) = tls {
-        for e in runner::tls_runner_env(&t.bundle_path) {
-            if !named(user_env, &e.name) {
-                env_list.push(typed(&e, t.at));
-            }
-        }
-    }
+    add_tls_env(&mut env_list, user_env, tls);
     entries.push(("env".into(), Node::sequence(at, env_list)));
     let mut mounts: Vec<Node> = user_mounts.to_vec();
     for m in mode_mounts {
@@ -340,14 +334,7 @@ fn mode_runner(
             mounts.push(typed(&m, at));
         }
     }
-    if let Some(t) = tls
-        && !named(user_mounts, TLS_CERT_VOLUME)
-    {
-        mounts.push(typed(
-            &runner::tls_runner_mount(&t.bundle_path, &t.key),
-            t.at,
-        ));
-    }
+    add_tls_mount(&mut mounts, user_mounts, tls);
     // No-volume mode writes `volumeMounts: []` when there is nothing to mount.
     entries.push(("volumeMounts".into(), Node::sequence(at, mounts)));
     Node::mapping(at, entries).with_keys_of(runner)
@@ -375,26 +362,36 @@ fn default_runner(runner: &Node, tls: Option<&Tls>) -> Node {
         .unwrap_or_default();
     if !user_env.is_empty() || tls.is_some() {
         let mut env_list = user_env.to_vec();
-        if let Some(t) = tls {
-            for e in runner::tls_runner_env(&t.bundle_path) {
-                if !named(user_env, &e.name) {
-                    env_list.push(typed(&e, t.at));
-                }
-            }
-        }
+        add_tls_env(&mut env_list, user_env, tls);
         entries.push(("env".into(), Node::sequence(at, env_list)));
     }
     if !user_mounts.is_empty() || tls.is_some() {
         let mut mounts = user_mounts.to_vec();
-        if let Some(t) = tls
-            && !named(user_mounts, TLS_CERT_VOLUME)
-        {
-            mounts.push(typed(
-                &runner::tls_runner_mount(&t.bundle_path, &t.key),
-                t.at,
-            ));
-        }
+        add_tls_mount(&mut mounts, user_mounts, tls);
         entries.push(("volumeMounts".into(), Node::sequence(at, mounts)));
     }
     Node::mapping(at, entries).with_keys_of(runner)
+}
+
+/// The CA bundle's env (`githubServerTLS.runnerMountPath`), where the user did not set it.
+fn add_tls_env(env_list: &mut Vec<Node>, user_env: &[Node], tls: Option<&Tls>) {
+    if let Some(t) = tls {
+        for e in runner::tls_runner_env(&t.bundle_path) {
+            if !named(user_env, &e.name) {
+                env_list.push(typed(&e, t.at));
+            }
+        }
+    }
+}
+
+/// The CA bundle's mount, where the user did not mount that volume.
+fn add_tls_mount(mounts: &mut Vec<Node>, user_mounts: &[Node], tls: Option<&Tls>) {
+    if let Some(t) = tls
+        && !named(user_mounts, TLS_CERT_VOLUME)
+    {
+        mounts.push(typed(
+            &runner::tls_runner_mount(&t.bundle_path, &t.key),
+            t.at,
+        ));
+    }
 }

@@ -32,7 +32,9 @@ impl Rule for ManagerRbac {
             HashMap::new();
         for (i, set) in cx.views.scale_sets.iter().enumerate() {
             // Without the set's namespace there is no telling where the Role must be.
-            let Some(set_ns) = set.namespace() else { continue };
+            let Some(set_ns) = set.namespace() else {
+                continue;
+            };
             let ns = Some(set_ns);
             let tls = set.field("githubServerTLS").is_some();
             for controller in cx.views.controllers_of(i) {
