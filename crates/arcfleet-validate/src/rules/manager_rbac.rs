@@ -21,6 +21,10 @@ declare_rule! {
     summary: "the controller that manages a scale set holds the chart's manager Role in its namespace"
 }
 
+/// (controller account's namespace, its name, the set's namespace, whether the set has
+/// `githubServerTLS`): what decides what the account lacks.
+type Judged<'a> = (Option<&'a str>, &'a str, &'a str, bool);
+
 impl Rule for ManagerRbac {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -28,8 +32,7 @@ impl Rule for ManagerRbac {
 
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
         // What an account lacks in a namespace is the same for every set there: judged once.
-        let mut judged: HashMap<(Option<&str>, &str, &str, bool), Option<Vec<String>>> =
-            HashMap::new();
+        let mut judged: HashMap<Judged<'_>, Option<Vec<String>>> = HashMap::new();
         for (i, set) in cx.views.scale_sets.iter().enumerate() {
             // Without the set's namespace there is no telling where the Role must be.
             let Some(set_ns) = set.namespace() else {
