@@ -6,11 +6,12 @@
 //! template by template, out of the values' own nodes: every finding then points at the line of
 //! the values (or of the release) that causes it, and each object carries its [`Origin`].
 //!
-//! - [`releases`]: where releases are declared and where their values, name, namespace and
+//! - `releases`: where releases are declared and where their values, name, namespace and
 //!   chart version come from;
-//! - [`values`]: Helm's merge and Go template semantics;
-//! - [`controller`]: controller values → the controller's objects;
-//! - [`scale_set`] and [`runner_pod`]: scale-set values → the scale set's objects.
+//! - `values`: Helm's merge and Go template semantics;
+//! - `keys`: values keys the charts never read;
+//! - `controller`: controller values → the controller's objects;
+//! - `scale_set` and `runner_pod`: scale-set values → the scale set's objects.
 //!
 //! What the charts refuse (their `fail` calls) and values keys they ignore become
 //! [`ChartProblem`]s, reported by the `chart-values` rule.
