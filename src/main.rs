@@ -8,6 +8,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cli;
 mod commands;
+mod interrupt;
 mod project;
 
 use std::io::Write;
@@ -24,6 +25,8 @@ pub enum Outcome {
     Findings,
     /// Bad usage, unreadable input or an I/O failure.
     Error,
+    /// Stopped by Ctrl-C or SIGTERM (exit 130, as a shell reports a SIGINT).
+    Interrupted,
 }
 
 impl Outcome {
@@ -33,6 +36,7 @@ impl Outcome {
             Outcome::Clean => 0,
             Outcome::Findings => 1,
             Outcome::Error => 2,
+            Outcome::Interrupted => 3,
         };
         if rank(other) > rank(self) {
             other
@@ -46,6 +50,7 @@ impl Outcome {
             Outcome::Clean => ExitCode::SUCCESS,
             Outcome::Findings => ExitCode::from(1),
             Outcome::Error => ExitCode::from(2),
+            Outcome::Interrupted => ExitCode::from(130),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use arcfleet_diag::SourceFile;
-use arcfleet_render::{Emitted, RenderedFile};
+use arcfleet_render::{Emitted, OutputError, RenderedFile};
 use arcfleet_spec::{ResolveOptions, load_spec, resolve};
 
 use super::{outcome_of, print_diagnostics, read_source};
@@ -129,7 +129,16 @@ fn render_into(fleet: &Path, out: &Path, args: &RenderArgs, color: ColorChoice) 
         Ok(rendered) => rendered,
         Err(outcome) => return Ok(outcome),
     };
-    let written = arcfleet_render::write_dir(out, &rendered.files)?;
+    let (written, interrupted) = crate::interrupt::during_write(|stop| {
+        arcfleet_render::write_dir_until(out, &rendered.files, stop)
+    });
+    let written = match written {
+        Err(interrupted @ OutputError::Interrupted) => {
+            writeln!(std::io::stderr(), "error: {interrupted}")?;
+            return Ok(Outcome::Interrupted);
+        }
+        other => other?,
+    };
     writeln!(
         std::io::stderr(),
         "rendered {} objects into {}: {} written, {} unchanged, {} removed",
@@ -139,6 +148,14 @@ fn render_into(fleet: &Path, out: &Path, args: &RenderArgs, color: ColorChoice) 
         written.unchanged,
         written.removed.len()
     )?;
+    if interrupted {
+        writeln!(
+            std::io::stderr(),
+            "interrupted after the new files were in place: {} holds the complete render",
+            out.display()
+        )?;
+        return Ok(Outcome::Interrupted);
+    }
     Ok(Outcome::Clean)
 }
 

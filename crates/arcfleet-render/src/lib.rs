@@ -50,7 +50,7 @@ pub use credentials::pull_secret_name;
 pub use object::Object;
 pub use output::{
     Drift, GENERATED_MARKER, OutputError, WriteReport, compare_dir, generated_files, is_generated,
-    write_dir,
+    write_dir, write_dir_until,
 };
 
 /// Name of the ResourceQuota arcfleet writes into a namespace.

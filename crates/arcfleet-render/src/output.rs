@@ -1,15 +1,25 @@
-//! Writing rendered files: atomic, only files arcfleet owns, never through a symlink.
+//! Writing rendered files: all or nothing, only files arcfleet owns, never through a symlink.
 //!
-//! A file is arcfleet's when its first line starts with [`GENERATED_MARKER`]. Writing plans
-//! everything first and refuses before touching the disk when a target is a file someone else
-//! wrote, or a path goes through a symlink; then each changed file is written to a temporary file
-//! in its own directory and renamed over the old one, and stale generated files are removed.
-//! Concurrent renders into one folder are serialized with an exclusive lock on the folder.
+//! A file is arcfleet's when its first line starts with [`GENERATED_MARKER`]. Writing goes in
+//! three steps, under an exclusive lock on the folder (concurrent renders are serialized):
+//!
+//! 1. Plan: read what is there, and refuse before touching the disk when a target is a file
+//!    someone else wrote or a path goes through a symlink. Temporary files a killed run left
+//!    behind (`.arcfleet-*.tmp`) are removed.
+//! 2. Stage: write every new or changed file to a temporary file beside its target. A failure
+//!    (disk full, quota, permissions) or a stop request ([`write_dir_until`], set by the CLI on
+//!    Ctrl-C or SIGTERM) removes every temporary and every folder this step created: the folder
+//!    is exactly as it was.
+//! 3. Commit: rename each temporary over its target, then remove the stale generated files.
+//!    Renames are quick and are not interrupted by a stop request; a process killed outright
+//!    here leaves each file either old or new (a rename is atomic), and the next run finishes
+//!    the job.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -40,6 +50,17 @@ pub enum OutputError {
         /// What failed.
         source: io::Error,
     },
+    /// Writing the new files failed before any was put in place.
+    #[error("{path}: {source}; nothing was changed, the output folder is as it was")]
+    NothingChanged {
+        /// The path involved.
+        path: PathBuf,
+        /// What failed.
+        source: io::Error,
+    },
+    /// A stop was requested (Ctrl-C, SIGTERM) before any file was put in place.
+    #[error("interrupted: nothing was changed, the output folder is as it was")]
+    Interrupted,
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
@@ -84,7 +105,14 @@ pub fn generated_files(dir: &Path) -> Result<BTreeSet<String>, OutputError> {
 /// Every regular `*.yaml` file below `dir` (relative paths, `/`-separated), not following
 /// symlinks and without opening any file.
 fn yaml_files(dir: &Path) -> Result<BTreeSet<String>, OutputError> {
+    scan(dir).map(|(yaml, _)| yaml)
+}
+
+/// The regular `*.yaml` files below `dir`, and the temporaries a killed run left there (relative
+/// paths, `/`-separated), not following symlinks and without opening any file.
+fn scan(dir: &Path) -> Result<(BTreeSet<String>, Vec<String>), OutputError> {
     let mut found = BTreeSet::new();
+    let mut leftovers = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), String::new())];
     while let Some((path, rel)) = stack.pop() {
         let entries = match fs::read_dir(&path) {
@@ -105,10 +133,15 @@ fn yaml_files(dir: &Path) -> Result<BTreeSet<String>, OutputError> {
                 stack.push((entry.path(), child_rel));
             } else if file_type.is_file() && name.ends_with(".yaml") {
                 found.insert(child_rel);
+            } else if file_type.is_file()
+                && name.starts_with(TEMP_PREFIX)
+                && name.ends_with(TEMP_SUFFIX)
+            {
+                leftovers.push(child_rel);
             }
         }
     }
-    Ok(found)
+    Ok((found, leftovers))
 }
 
 /// How a folder differs from what a render produces.
@@ -157,11 +190,59 @@ pub fn compare_dir(out: &Path, files: &[RenderedFile]) -> Result<Drift, OutputEr
     Ok(drift)
 }
 
-/// Writes `files` under `out` and removes generated files that are no longer produced.
+/// Writes `files` under `out` and removes generated files that are no longer produced, all or
+/// nothing (see the module documentation).
 ///
 /// Nothing is written when any target is a file arcfleet did not generate or a path goes
 /// through a symlink. Anything in `out` that arcfleet did not generate is left alone.
 pub fn write_dir(out: &Path, files: &[RenderedFile]) -> Result<WriteReport, OutputError> {
+    write_dir_until(out, files, &AtomicBool::new(false))
+}
+
+/// [`write_dir`] that gives up, changing nothing, when `stop` is set before the new files are
+/// all staged (a signal handler sets it).
+pub fn write_dir_until(
+    out: &Path,
+    files: &[RenderedFile],
+    stop: &AtomicBool,
+) -> Result<WriteReport, OutputError> {
+    write_with(out, files, stop, &Disk)
+}
+
+/// Where the new files are staged: the disk, or in tests one that fails on demand.
+trait Staging: Sync {
+    /// Writes `contents` to a new temporary file in `dir` (which exists).
+    fn stage(&self, dir: &Path, contents: &[u8]) -> io::Result<tempfile::TempPath>;
+}
+
+/// The real file system.
+struct Disk;
+
+impl Staging for Disk {
+    fn stage(&self, dir: &Path, contents: &[u8]) -> io::Result<tempfile::TempPath> {
+        let mut temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(dir)?;
+        temp.write_all(contents)?;
+        // No fsync: the rename makes each file atomic for readers; durability across a power
+        // loss is not worth a disk flush per file for output that can be rendered again.
+        temp.flush()?;
+        Ok(temp.into_temp_path())
+    }
+}
+
+/// Names of staged files: hidden, and never `*.yaml`, so no reader of the folder takes them for
+/// manifests, and no run prunes them as generated files.
+const TEMP_PREFIX: &str = ".arcfleet-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+fn write_with(
+    out: &Path,
+    files: &[RenderedFile],
+    stop: &AtomicBool,
+    staging: &dyn Staging,
+) -> Result<WriteReport, OutputError> {
     match fs::symlink_metadata(out) {
         Ok(meta) if meta.file_type().is_symlink() => {
             return Err(OutputError::Symlink(out.to_path_buf()));
@@ -177,7 +258,18 @@ pub fn write_dir(out: &Path, files: &[RenderedFile]) -> Result<WriteReport, Outp
     let lock = fs::File::open(out).map_err(io_error(out))?;
     lock.lock().map_err(io_error(out))?;
 
-    let on_disk = yaml_files(out)?;
+    let (on_disk, leftovers) = scan(out)?;
+    // Temporaries of a run that was killed: no other run holds the lock, so they are dead; so
+    // are the folders that run made for them, once empty.
+    for leftover in &leftovers {
+        let path = out.join(leftover);
+        fs::remove_file(&path).map_err(io_error(&path))?;
+        for folder in path.ancestors().skip(1).take_while(|f| *f != out) {
+            if fs::remove_dir(folder).is_err() {
+                break;
+            }
+        }
+    }
     let mut checked = HashSet::new();
     for file in files {
         check_no_symlinks(out, &file.path, &mut checked)?;
@@ -200,13 +292,14 @@ pub fn write_dir(out: &Path, files: &[RenderedFile]) -> Result<WriteReport, Outp
         })
         .collect::<Result<_, _>>()?;
     let changed: Vec<(&RenderedFile, PathBuf)> = plan.into_iter().flatten().collect();
-    let folders: BTreeSet<&Path> = changed.iter().filter_map(|(_, t)| t.parent()).collect();
-    for folder in folders {
-        fs::create_dir_all(folder).map_err(io_error(folder))?;
+
+    let staged = stage_all(out, &changed, stop, staging)?;
+
+    // Commit: nothing can fail for want of space any more, and a stop request waits for it.
+    for (temp, (_, target)) in staged.into_iter().zip(&changed) {
+        temp.persist(target)
+            .map_err(|e| io_error(target)(e.error))?;
     }
-    changed
-        .par_iter()
-        .try_for_each(|(file, target)| write_atomically(target, file.contents.as_bytes()))?;
     let mut report = WriteReport {
         written: changed.iter().map(|(f, _)| f.path.clone()).collect(),
         unchanged: files.len() - changed.len(),
@@ -227,6 +320,76 @@ pub fn write_dir(out: &Path, files: &[RenderedFile]) -> Result<WriteReport, Outp
         }
     }
     Ok(report)
+}
+
+/// Stages every changed file (see [`Staging`]), or, on a failure or a stop request, removes what
+/// it staged and the folders it created and says nothing was changed.
+fn stage_all(
+    out: &Path,
+    changed: &[(&RenderedFile, PathBuf)],
+    stop: &AtomicBool,
+    staging: &dyn Staging,
+) -> Result<Vec<tempfile::TempPath>, OutputError> {
+    let mut created: Vec<PathBuf> = Vec::new();
+    let folders: BTreeSet<&Path> = changed.iter().filter_map(|(_, t)| t.parent()).collect();
+    let mut result: Result<Vec<tempfile::TempPath>, OutputError> = Ok(Vec::new());
+    for folder in folders {
+        if let Err(e) = create_folder(out, folder, &mut created) {
+            result = Err(OutputError::NothingChanged {
+                path: folder.to_path_buf(),
+                source: e,
+            });
+            break;
+        }
+    }
+    if result.is_ok() {
+        // On an error, `collect` drops what was staged so far, which deletes those files.
+        result = changed
+            .par_iter()
+            .map(|(file, target)| {
+                if stop.load(Ordering::Relaxed) {
+                    return Err(OutputError::Interrupted);
+                }
+                let dir = target.parent().unwrap_or(out);
+                staging
+                    .stage(dir, file.contents.as_bytes())
+                    .map_err(|source| OutputError::NothingChanged {
+                        path: target.clone(),
+                        source,
+                    })
+            })
+            .collect();
+    }
+    // A stop request that came while the last file was staged still counts.
+    if result.is_ok() && stop.load(Ordering::Relaxed) {
+        result = Err(OutputError::Interrupted);
+    }
+    if result.is_err() {
+        // What was staged went with the error (a dropped temporary deletes its file); the
+        // folders made for it go now.
+        for folder in created.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+    }
+    result
+}
+
+/// Creates `folder` and its missing parents below `out`, recording each one it made.
+fn create_folder(out: &Path, folder: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
+    let mut missing = Vec::new();
+    let mut at = folder;
+    while at != out && !at.exists() {
+        missing.push(at.to_path_buf());
+        match at.parent() {
+            Some(parent) => at = parent,
+            None => break,
+        }
+    }
+    for path in missing.into_iter().rev() {
+        fs::create_dir(&path)?;
+        created.push(path);
+    }
+    Ok(())
 }
 
 /// Refuses a relative path whose folders (or the file itself) are symlinks; folders already in
@@ -252,22 +415,6 @@ fn check_no_symlinks(
             checked.insert(path.clone());
         }
     }
-    Ok(())
-}
-
-/// Writes a temporary file beside `target` (whose folder exists) and renames it over `target`.
-fn write_atomically(target: &Path, contents: &[u8]) -> Result<(), OutputError> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".arcfleet-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io_error(dir))?;
-    temp.write_all(contents).map_err(io_error(target))?;
-    // No fsync: the rename makes the write atomic for readers; durability across a power loss
-    // is not worth a disk flush per file for output that can be rendered again.
-    temp.persist(target)
-        .map_err(|e| io_error(target)(e.error))?;
     Ok(())
 }
 
@@ -393,6 +540,115 @@ mod tests {
                 .collect();
             assert_eq!(contents.len(), 1, "a mix of both renders: {contents:?}");
         }
+    }
+
+    /// Every file and folder below `dir` with its contents, to compare a folder before and after.
+    fn snapshot(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(path) = stack.pop() {
+            for entry in fs::read_dir(&path).unwrap().flatten() {
+                let p = entry.path();
+                let rel = p.strip_prefix(dir).unwrap().display().to_string();
+                if p.is_dir() {
+                    out.push((rel, None));
+                    stack.push(p);
+                } else {
+                    out.push((rel, Some(fs::read(&p).unwrap())));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Stages like the disk, but fails with "No space left on device" at the `fail_at`-th file,
+    /// or asks to stop there.
+    struct Flaky {
+        staged: std::sync::atomic::AtomicUsize,
+        fail_at: usize,
+        stop: Option<&'static AtomicBool>,
+    }
+
+    impl Staging for Flaky {
+        fn stage(&self, dir: &Path, contents: &[u8]) -> io::Result<tempfile::TempPath> {
+            if self.staged.fetch_add(1, Ordering::SeqCst) + 1 == self.fail_at {
+                match self.stop {
+                    Some(stop) => stop.store(true, Ordering::SeqCst),
+                    None => return Err(io::Error::from_raw_os_error(28)),
+                }
+            }
+            Disk.stage(dir, contents)
+        }
+    }
+
+    /// A fleet of `n` files in `n / 5` namespaces (at least one): a bigger fleet needs new folders.
+    fn fleet(n: usize, tag: &str) -> Vec<RenderedFile> {
+        (0..n)
+            .map(|i| {
+                file(
+                    &format!("ns{}/deep/f{i}.yaml", i % n.div_ceil(5)),
+                    &format!("run: {tag}\n"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_write_that_fails_part_way_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        write_dir(out, &fleet(20, "old")).unwrap();
+        fs::write(out.join("README.md"), "mine\n").unwrap();
+        let before = snapshot(out);
+        for fail_at in [1, 7, 40] {
+            let disk = Flaky {
+                staged: Default::default(),
+                fail_at,
+                stop: None,
+            };
+            let err =
+                write_with(out, &fleet(40, "new"), &AtomicBool::new(false), &disk).unwrap_err();
+            assert!(err.to_string().contains("nothing was changed"), "{err}");
+            assert_eq!(
+                snapshot(out),
+                before,
+                "failing at file {fail_at} changed the folder"
+            );
+        }
+    }
+
+    #[test]
+    fn a_stop_request_while_staging_changes_nothing() {
+        static STOP: AtomicBool = AtomicBool::new(false);
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        write_dir(out, &fleet(30, "old")).unwrap();
+        let before = snapshot(out);
+        let disk = Flaky {
+            staged: Default::default(),
+            fail_at: 10,
+            stop: Some(&STOP),
+        };
+        let err = write_with(out, &fleet(60, "new"), &STOP, &disk).unwrap_err();
+        assert!(matches!(err, OutputError::Interrupted), "{err}");
+        assert_eq!(snapshot(out), before);
+    }
+
+    #[test]
+    fn temporaries_of_a_killed_run_are_removed_not_pruned_as_manifests() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        write_dir(out, &fleet(4, "old")).unwrap();
+        let leftover = out.join("ns0/deep/.arcfleet-XXXX.tmp");
+        fs::write(&leftover, format!("{GENERATED_MARKER} half a file")).unwrap();
+        let mine = out.join("ns0/deep/.arcfleet-notes.txt");
+        fs::write(&mine, "not a temporary").unwrap();
+        let report = write_dir(out, &fleet(4, "new")).unwrap();
+        assert_eq!(report.written.len(), 4);
+        assert!(report.removed.is_empty(), "{report:?}");
+        assert!(!leftover.exists());
+        assert!(mine.exists());
     }
 
     #[test]
