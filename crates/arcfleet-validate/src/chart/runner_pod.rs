@@ -296,14 +296,8 @@ fn mode_runner(
     let name_span = runner.get("name").map_or(at, |n| n.span);
     let mut entries = vec![("name".to_string(), s(RUNNER_CONTAINER, name_span))];
     entries.extend(copied_keys(runner));
-    let user_env = runner
-        .get("env")
-        .and_then(Node::as_sequence)
-        .unwrap_or_default();
-    let user_mounts = runner
-        .get("volumeMounts")
-        .and_then(Node::as_sequence)
-        .unwrap_or_default();
+    let user_env = sequence(runner, "env");
+    let user_mounts = sequence(runner, "volumeMounts");
     let mode = mode.unwrap_or(ContainerMode::Dind);
     let (mode_env, mode_mounts) = match mode {
         ContainerMode::Dind => (runner::dind_runner_env(), runner::dind_runner_mounts()),
@@ -352,14 +346,8 @@ fn default_runner(runner: &Node, tls: Option<&Tls>) -> Node {
             .unwrap_or_else(|| s(RUNNER_CONTAINER, at)),
     )];
     entries.extend(copied_keys(runner));
-    let user_env = runner
-        .get("env")
-        .and_then(Node::as_sequence)
-        .unwrap_or_default();
-    let user_mounts = runner
-        .get("volumeMounts")
-        .and_then(Node::as_sequence)
-        .unwrap_or_default();
+    let user_env = sequence(runner, "env");
+    let user_mounts = sequence(runner, "volumeMounts");
     if !user_env.is_empty() || tls.is_some() {
         let mut env_list = user_env.to_vec();
         add_tls_env(&mut env_list, user_env, tls);
@@ -394,4 +382,11 @@ fn add_tls_mount(mounts: &mut Vec<Node>, user_mounts: &[Node], tls: Option<&Tls>
             t.at,
         ));
     }
+}
+
+/// The list under `key` (nothing when absent or not a list).
+fn sequence<'n>(node: &'n Node, key: &str) -> &'n [Node] {
+    node.get(key)
+        .and_then(Node::as_sequence)
+        .unwrap_or_default()
 }
