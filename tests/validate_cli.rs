@@ -95,7 +95,7 @@ fn a_version_skew_across_files_is_an_error_at_the_label() {
     );
     assert!(
         stdout.contains(&format!(
-            "--> {root}/kamify-runner/autoscalingrunnerset-kamify-runners.yaml:15:32"
+            "--> {root}/kamify-runner/autoscalingrunnerset-kamify-runners.yaml:16:32"
         )),
         "{stdout}"
     );
@@ -105,7 +105,7 @@ fn a_version_skew_across_files_is_an_error_at_the_label() {
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let finding = &report["findings"][0];
     assert_eq!(finding["rule"], "version-skew");
-    assert_eq!(finding["line"], 15);
+    assert_eq!(finding["line"], 16);
     assert_eq!(finding["column"], 32);
     assert_eq!(finding["object"]["kind"], "AutoscalingRunnerSet");
     assert_eq!(finding["object"]["namespace"], "kamify-runner");

@@ -9,10 +9,14 @@ use anyhow::{Context, Result};
 use arcfleet_diag::SourceFile;
 use arcfleet_render::{Emitted, OutputError, RenderedFile};
 use arcfleet_spec::{ResolveOptions, load_spec, resolve};
+use arcfleet_validate::Level;
 
 use super::{outcome_of, print_diagnostics, read_source};
 use crate::Outcome;
 use crate::cli::{CheckArgs, CheckCommandArgs, ColorChoice, RenderArgs};
+
+/// Rules whose findings the spec check reports at the spec (`arcfleet_spec::resolve`).
+const SPEC_JUDGED_RULES: &[&str] = &["quota-headroom", "quota-resources-missing"];
 
 /// A render that passed the spec checks and the rules.
 struct Rendered {
@@ -28,7 +32,7 @@ fn render_checked(
     out: Option<&Path>,
     color: ColorChoice,
 ) -> Result<std::result::Result<Rendered, Outcome>> {
-    let options = match super::validate::options(checks, color)? {
+    let mut options = match super::validate::options(checks, color)? {
         Ok(options) => options,
         Err(outcome) => return Ok(Err(outcome)),
     };
@@ -41,6 +45,7 @@ fn render_checked(
     };
     let resolve_options = ResolveOptions {
         kubernetes_version: kube_version.map(str::to_string),
+        headroom: options.policy.headroom,
     };
     let fleet = match resolve(&spec, &resolve_options) {
         Ok(fleet) => fleet,
@@ -49,6 +54,14 @@ fn render_checked(
             return Ok(Err(Outcome::Findings));
         }
     };
+    // Quotas were judged on the spec, where their causes are written (once per cause, not once
+    // per rendered set and container): the same rules on the output would repeat them.
+    if !fleet.warnings.is_empty() {
+        print_diagnostics(&fleet.warnings, color)?;
+    }
+    for rule in SPEC_JUDGED_RULES {
+        options.policy.rules.insert((*rule).to_string(), Level::Off);
+    }
     let manifests = arcfleet_render::render(&fleet)?;
     let emitted = manifests.emit()?;
     let files = emitted.files();

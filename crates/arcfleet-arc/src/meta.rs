@@ -128,3 +128,15 @@ mod tests {
         );
     }
 }
+
+/// arcfleet's own keys (not ARC's): written by the generator, read by the validator, kept here
+/// beside ARC's so the two sides share one definition.
+pub mod arcfleet {
+    /// The label arcfleet puts on everything a fleet renders; objects of one fleet are checked
+    /// together.
+    pub const FLEET_LABEL: &str = "arcfleet.io/fleet";
+    /// Annotation on a rendered scale set: the spare runner pods its namespace's quota holds
+    /// beyond `maxRunners` (the spec's `headroom`), so that `validate` judges the quota with the
+    /// headroom the fleet was rendered with rather than the policy's formula.
+    pub const HEADROOM_ANNOTATION: &str = "arcfleet.io/headroom";
+}

@@ -49,6 +49,25 @@ pub const EXTERNALS_DIR: &str = "/home/runner/externals";
 pub const DOCKER_SOCKET: &str = "unix:///var/run/docker.sock";
 /// The volume holding the GitHub server's CA bundle (`githubServerTLS.runnerMountPath`).
 pub const TLS_CERT_VOLUME: &str = "github-server-tls-cert";
+/// The Docker daemon's data (`/var/lib/docker`) when the generator gives it a volume.
+pub const DIND_STORAGE_VOLUME: &str = "dind-storage";
+/// Where the Docker daemon keeps images, layers and build cache.
+pub const DIND_STORAGE_DIR: &str = "/var/lib/docker";
+/// The client certificates of the generator's TLS DinD wiring, shared with the runner.
+pub const DIND_CERT_VOLUME: &str = "dind-cert";
+/// The generator's volume of the worker podspec ConfigMap (Kubernetes mode).
+pub const WORKER_PODSPEC_VOLUME: &str = "worker-podspec";
+
+/// Volume names the chart's and the generator's wiring use: user volumes must not take them.
+pub const WIRED_VOLUMES: &[&str] = &[
+    WORK_VOLUME,
+    DIND_SOCK_VOLUME,
+    DIND_EXTERNALS_VOLUME,
+    TLS_CERT_VOLUME,
+    DIND_STORAGE_VOLUME,
+    DIND_CERT_VOLUME,
+    WORKER_PODSPEC_VOLUME,
+];
 
 /// Environment variables ARC, the runner and the container hooks read.
 pub mod env {

@@ -68,7 +68,7 @@ pub struct AutoscalingRunnerSetSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub github_server_tls: Option<serde_json::Value>,
+    pub github_server_tls: Option<GithubServerTls>,
     /// Azure Key Vault instead of a Secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_config: Option<VaultConfig>,
@@ -138,6 +138,24 @@ pub struct ProxyConfig {
     /// Hosts that bypass the proxy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_proxy: Option<Vec<String>>,
+}
+
+/// The CA of a GitHub Enterprise Server (`githubServerTLS`; ARC's `GitHubServerTLSConfig`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GithubServerTls {
+    /// Where the CA bundle is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_from: Option<TlsCertificateSource>,
+}
+
+/// A CA bundle's source.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TlsCertificateSource {
+    /// A key of a ConfigMap in the scale set's namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_map_key_ref: Option<k8s_openapi::api::core::v1::ConfigMapKeySelector>,
 }
 
 /// One proxy server.

@@ -4,11 +4,16 @@
 
 mod names;
 mod quantity;
+mod quota;
 mod resources;
 
 pub use names::{is_dns1123_label, is_dns1123_subdomain};
 pub use quantity::{Quantity, QuantityError};
+pub use quota::{
+    Headroom, NamespaceDemand, PodCount, QuotaFit, default_headroom, is_quota_resource_name,
+    standard_quota_resources,
+};
 pub use resources::{
-    ContainerDefaults, ContainerKind, ContainerResources, PodUsage, ResourceList, default_headroom,
-    pod_usage, quota_requires_every_container,
+    ContainerDefaults, ContainerKind, ContainerResources, PodUsage, ResourceList, pod_usage,
+    quota_requires_every_container,
 };

@@ -106,6 +106,55 @@ impl Quantity {
             text: format_nanos(self.nanos, style),
         }
     }
+    /// The value as a person writes it for resource `name`: memory and storage in the largest
+    /// binary unit that keeps at most two decimals (`22.5Gi`, not the canonical `23040Mi`);
+    /// other resources as [`Quantity::canonical_for`] prints them. For messages, not manifests.
+    ///
+    /// ```
+    /// let q: arcfleet_k8s::Quantity = "23040Mi".parse().unwrap();
+    /// assert_eq!(q.human_for("requests.memory"), "22.5Gi");
+    /// let cpu: arcfleet_k8s::Quantity = "5250m".parse().unwrap();
+    /// assert_eq!(cpu.human_for("requests.cpu"), "5.25");
+    /// assert_eq!(cpu.canonical_for("requests.cpu").as_str(), "5250m");
+    /// ```
+    pub fn human_for(&self, name: &str) -> String {
+        let canonical = self.canonical_for(name);
+        let binary = name.contains("memory") || name.contains("storage");
+        if !binary {
+            // `4.2` cores rather than `4200m`, where that is exact.
+            let millis = self.nanos / 1_000_000;
+            if self.nanos % 1_000_000 == 0 && millis.abs() >= 1000 && millis % 1000 != 0 {
+                let text = format!("{}.{:03}", millis / 1000, (millis % 1000).abs());
+                return text.trim_end_matches('0').to_string();
+            }
+            return canonical.text;
+        }
+        if self.nanos % NANO != 0 || self.nanos == 0 {
+            return canonical.text;
+        }
+        let units = self.nanos / NANO;
+        for (suffix, shift) in [
+            ("Ei", 60),
+            ("Pi", 50),
+            ("Ti", 40),
+            ("Gi", 30),
+            ("Mi", 20),
+            ("Ki", 10),
+        ] {
+            let unit = 1i128 << shift;
+            if units.abs() >= unit && (units * 100) % unit == 0 {
+                let hundredths = units * 100 / unit;
+                let whole = hundredths / 100;
+                let fraction = (hundredths % 100).abs();
+                return match fraction {
+                    0 => format!("{whole}{suffix}"),
+                    f if f % 10 == 0 => format!("{whole}.{}{suffix}", f / 10),
+                    f => format!("{whole}.{f:02}{suffix}"),
+                };
+            }
+        }
+        canonical.text
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -196,18 +196,6 @@ pub fn quota_requires_every_container(resource: &str) -> Option<(&'static str, &
     matches!(name, "cpu" | "memory" | "ephemeral-storage").then_some((field, name))
 }
 
-/// Default spare room for a scale set: `max(1, ceil(maxRunners / 4))` pods, so that runners
-/// being replaced (a terminating pod beside its successor) never push the set over its quota.
-///
-/// ```
-/// assert_eq!(arcfleet_k8s::default_headroom(0), 1);
-/// assert_eq!(arcfleet_k8s::default_headroom(12), 3);
-/// assert_eq!(arcfleet_k8s::default_headroom(13), 4);
-/// ```
-pub fn default_headroom(max_runners: u32) -> u32 {
-    max_runners.div_ceil(4).max(1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -126,6 +126,7 @@ pub(crate) fn args(fleet: &Fleet) -> Vec<String> {
             listener_endpoint: m.path.clone(),
             controller_addr: format!(":{}", m.port),
         }),
+        exclude_label_propagation_prefixes: c.exclude_label_propagation_prefixes.clone(),
         ..Default::default()
     }
     .args()

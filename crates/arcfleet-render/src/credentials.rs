@@ -9,7 +9,7 @@ use arcfleet_crds::{
     ExternalSecret, ExternalSecretData, ExternalSecretSpec, ExternalSecretTarget,
     ExternalSecretTemplate, RemoteReference, SecretStoreRef, TemplateMetadata,
 };
-use arcfleet_spec::model::{Registry, SecretStoreKind};
+use arcfleet_spec::model::{Registry, RemoteRef, SecretStoreKind};
 use arcfleet_spec::{Fleet, ResolvedSet};
 
 use crate::object::Object;
@@ -42,32 +42,54 @@ fn base_spec(fleet: &Fleet, target: &str) -> ExternalSecretSpec {
     }
 }
 
-fn data(secret_key: &str, key: &str, property: Option<&str>) -> ExternalSecretData {
+fn data(secret_key: &str, remote: &RemoteRef) -> ExternalSecretData {
     ExternalSecretData {
         secret_key: Some(secret_key.into()),
         remote_ref: Some(RemoteReference {
-            key: Some(key.into()),
-            property: property.map(str::to_string),
+            key: Some(remote.key.clone()),
+            property: remote.property.clone(),
+            version: remote.version.clone(),
             ..Default::default()
         }),
         source_ref: None,
     }
 }
 
-/// The credentials ExternalSecret of a set.
-pub(crate) fn github_credentials(fleet: &Fleet, set: &ResolvedSet) -> Object {
-    let entries = match (&set.auth.github_app, &set.auth.github_token) {
+fn remote(key: &str, property: &str, version: Option<&String>) -> RemoteRef {
+    RemoteRef {
+        key: key.into(),
+        property: Some(property.into()),
+        version: version.cloned(),
+    }
+}
+
+/// The credentials ExternalSecret of a set (`None` for an existing Secret).
+pub(crate) fn github_credentials(fleet: &Fleet, set: &ResolvedSet) -> Option<Object> {
+    let entries: Vec<ExternalSecretData> = match (&set.auth.github_app, &set.auth.github_token) {
         (Some(app), _) => {
-            let p = &app.properties;
-            let properties = [&p.app_id, &p.installation_id, &p.private_key];
+            let refs = match &app.values {
+                Some(values) => [
+                    values.app_id.clone(),
+                    values.installation_id.clone(),
+                    values.private_key.clone(),
+                ],
+                None => {
+                    let p = &app.properties;
+                    [&p.app_id, &p.installation_id, &p.private_key]
+                        .map(|property| remote(&app.remote_key, property, app.version.as_ref()))
+                }
+            };
             APP_KEYS
                 .iter()
-                .zip(properties)
-                .map(|(key, property)| data(key, &app.remote_key, Some(property)))
+                .zip(&refs)
+                .map(|(key, remote)| data(key, remote))
                 .collect()
         }
-        (None, Some(token)) => vec![data(TOKEN, &token.remote_key, Some(&token.property))],
-        (None, None) => Vec::new(),
+        (None, Some(token)) => vec![data(
+            TOKEN,
+            &remote(&token.remote_key, &token.property, token.version.as_ref()),
+        )],
+        (None, None) => return None,
     };
     let base = base_spec(fleet, &set.secret_name);
     let spec = ExternalSecretSpec {
@@ -88,11 +110,11 @@ pub(crate) fn github_credentials(fleet: &Fleet, set: &ResolvedSet) -> Object {
         }),
         ..base
     };
-    Object::ExternalSecret(Box::new(ExternalSecret::new(
+    Some(Object::ExternalSecret(Box::new(ExternalSecret::new(
         &set.secret_name,
         &set.namespace,
         spec,
-    )))
+    ))))
 }
 
 /// A `kubernetes.io/dockerconfigjson` pull secret for `registry` in `namespace`. The password
@@ -120,11 +142,7 @@ pub(crate) fn pull_secret(
             }),
             ..t
         }),
-        data: Some(vec![data(
-            "password",
-            &registry.remote_ref.key,
-            registry.remote_ref.property.as_deref(),
-        )]),
+        data: Some(vec![data("password", &registry.remote_ref)]),
         ..base
     };
     Object::ExternalSecret(Box::new(ExternalSecret::new(&secret_name, namespace, spec)))

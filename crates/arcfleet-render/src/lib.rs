@@ -64,6 +64,9 @@ pub enum RenderError {
     /// A set names a class the fleet does not have (a resolved fleet never does).
     #[error("runner class `{0}` is not defined")]
     UnknownClass(String),
+    /// Two different objects would have one name (a resolved fleet never has them).
+    #[error("two different objects are rendered as {0}")]
+    Conflict(String),
     /// YAML emission failed.
     #[error(transparent)]
     Emit(arcfleet_yaml::EmitError),
@@ -122,7 +125,7 @@ pub fn render(fleet: &Fleet) -> Result<Manifests, RenderError> {
         objects.extend(scale_set::objects(fleet, set)?);
         // Sets of one namespace share identical credentials and pull secrets: emit them once.
         if credentials_done.insert((set.namespace.clone(), set.secret_name.clone())) {
-            objects.push(credentials::github_credentials(fleet, set));
+            objects.extend(credentials::github_credentials(fleet, set));
         }
         let class = fleet
             .class_of(set)
@@ -145,7 +148,7 @@ pub fn render(fleet: &Fleet) -> Result<Manifests, RenderError> {
     }
     let common = build::map([
         ("app.kubernetes.io/managed-by", "arcfleet"),
-        ("arcfleet.io/fleet", &fleet.name),
+        (arcfleet_arc::meta::arcfleet::FLEET_LABEL, &fleet.name),
     ]);
     for object in &mut objects {
         object.add_labels(&common);
@@ -158,6 +161,26 @@ pub fn render(fleet: &Fleet) -> Result<Manifests, RenderError> {
             o.name().to_owned(),
         )
     });
+    // Sets of a class share its named hook ConfigMap: each renders the same object; keep one.
+    // Two different objects of one name would overwrite each other in the cluster.
+    objects.dedup_by(|later, earlier| {
+        later.kind() == earlier.kind()
+            && later.namespace() == earlier.namespace()
+            && later.name() == earlier.name()
+            && later.to_json() == earlier.to_json()
+    });
+    if let Some(pair) = objects.windows(2).find(|pair| {
+        pair[0].kind() == pair[1].kind()
+            && pair[0].namespace() == pair[1].namespace()
+            && pair[0].name() == pair[1].name()
+    }) {
+        return Err(RenderError::Conflict(format!(
+            "{} {}/{}",
+            pair[0].kind(),
+            pair[0].namespace().unwrap_or("-"),
+            pair[0].name()
+        )));
+    }
     Ok(Manifests {
         fleet_name: fleet.name.clone(),
         source_name: fleet.source_name.clone(),

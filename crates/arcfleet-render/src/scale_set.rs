@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use arcfleet_arc::meta::arcfleet::HEADROOM_ANNOTATION;
 use arcfleet_arc::meta::{
     CLEANUP_FINALIZER, COMPONENT_LABEL, Cleanup, SCALE_SET_COMPONENT, SCALE_SET_NAME_LABEL,
     SCALE_SET_NAMESPACE_LABEL, VERSION_LABEL,
@@ -14,18 +15,20 @@ use arcfleet_arc::runner::{
     self, DIND_EXTERNALS_VOLUME, WORK_DIR, WORK_VOLUME, dind_daemon, dind_externals_init,
     empty_dir, env, env_value, kube_runner_env, mount,
 };
-use arcfleet_crds::{AutoscalingRunnerSet, AutoscalingRunnerSetSpec};
+use arcfleet_crds::{
+    AutoscalingRunnerSet, AutoscalingRunnerSetSpec, GithubServerTls, TlsCertificateSource,
+};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, ConfigMapVolumeSource, Container, EphemeralVolumeSource, HostPathVolumeSource,
-    LocalObjectReference, PersistentVolumeClaimSpec, PersistentVolumeClaimTemplate,
-    PersistentVolumeClaimVolumeSource, PodSpec, PodTemplateSpec, ServiceAccount, Volume,
-    VolumeResourceRequirements,
+    ConfigMap, ConfigMapKeySelector, ConfigMapVolumeSource, Container, EphemeralVolumeSource,
+    HostPathVolumeSource, LocalObjectReference, PersistentVolumeClaimSpec,
+    PersistentVolumeClaimTemplate, PersistentVolumeClaimVolumeSource, PodSpec, PodTemplateSpec,
+    ServiceAccount, Volume, VolumeMount, VolumeResourceRequirements,
 };
 use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use arcfleet_spec::model::{ContainerMode, RunnerClass};
+use arcfleet_spec::model::{ContainerMode, KubeValue, RunnerClass};
 use arcfleet_spec::{Fleet, ResolvedSet};
 
 use crate::RenderError;
@@ -41,8 +44,7 @@ pub(crate) const HOOK_TEMPLATE_DIR: &str = "/home/runner/pod-templates";
 /// The worker podspec's key in its ConfigMap.
 pub(crate) const HOOK_TEMPLATE_KEY: &str = "worker-podspec.yaml";
 const DOCKER_TLS_CERT_DIR: &str = "/certs";
-/// The client certificates dockerd writes for TLS, shared with the runner.
-const DIND_CERT_VOLUME: &str = "dind-cert";
+/// Where dockerd writes the client certificates for TLS, shared with the runner.
 const DIND_CERT_DIR: &str = "/certs/client";
 
 pub(crate) fn objects(fleet: &Fleet, set: &ResolvedSet) -> Result<Vec<Object>, RenderError> {
@@ -62,7 +64,9 @@ pub(crate) fn objects(fleet: &Fleet, set: &ResolvedSet) -> Result<Vec<Object>, R
     let mut out = vec![
         Object::Role(Role {
             metadata: protected(&manager, ns),
-            rules: Some(policy_rules(&manager_rules(false))),
+            rules: Some(policy_rules(&manager_rules(
+                set.github_server_tls.is_some(),
+            ))),
         }),
         Object::RoleBinding(RoleBinding {
             metadata: protected(&manager, ns),
@@ -73,22 +77,27 @@ pub(crate) fn objects(fleet: &Fleet, set: &ResolvedSet) -> Result<Vec<Object>, R
             )]),
         }),
     ];
-    let runner_sa = match class.mode {
-        ContainerMode::Dind => {
+    // A ServiceAccount the user names exists already: the chart then makes none (and names
+    // none for cleanup), and neither does arcfleet.
+    let runner_sa = match (&class.service_account_name, class.mode) {
+        (Some(existing), _) => existing.clone(),
+        (None, ContainerMode::Dind) => {
             let sa = names.no_permission_service_account();
             cleanup.push((Cleanup::NoPermissionServiceAccount, sa.clone()));
             sa
         }
-        ContainerMode::Kubernetes => {
+        (None, ContainerMode::Kubernetes) => {
             let sa = names.kube_mode_service_account();
             cleanup.push((Cleanup::KubernetesModeServiceAccount, sa.clone()));
             sa
         }
     };
-    out.push(Object::ServiceAccount(ServiceAccount {
-        metadata: protected(&runner_sa, ns),
-        ..Default::default()
-    }));
+    if class.service_account_name.is_none() {
+        out.push(Object::ServiceAccount(ServiceAccount {
+            metadata: protected(&runner_sa, ns),
+            ..Default::default()
+        }));
+    }
     if class.mode == ContainerMode::Kubernetes {
         let role = names.kube_mode_role();
         cleanup.push((Cleanup::KubernetesModeRole, role.clone()));
@@ -102,11 +111,13 @@ pub(crate) fn objects(fleet: &Fleet, set: &ResolvedSet) -> Result<Vec<Object>, R
             role_ref: role_ref("Role", &role),
             subjects: Some(vec![service_account_subject(&runner_sa, ns)]),
         }));
-        out.push(Object::ConfigMap(worker_podspec(set, class)?));
+        out.push(Object::ConfigMap(worker_podspec(fleet, set, class)?));
     }
     // The credentials Secret is written by its ExternalSecret, which puts the same finalizer on
-    // it (`crate::credentials`).
-    cleanup.push((Cleanup::GithubSecret, set.secret_name.clone()));
+    // it (`crate::credentials`); an existing Secret is the user's to keep.
+    if set.auth.existing_secret.is_none() {
+        cleanup.push((Cleanup::GithubSecret, set.secret_name.clone()));
+    }
     out.push(Object::AutoscalingRunnerSet(Box::new(scale_set(
         fleet, set, class, &runner_sa, &cleanup,
     ))));
@@ -124,12 +135,41 @@ pub(crate) fn protected(name: &str, namespace: &str) -> ObjectMeta {
     }
 }
 
+/// The worker podspec's ConfigMap: the class's shared one, or one per set.
 pub(crate) fn worker_podspec_name(set: &ResolvedSet) -> String {
-    format!("{}-worker-podspec", set.name)
+    set.runner
+        .hook_template
+        .as_ref()
+        .and_then(|h| h.config_map_name.clone())
+        .unwrap_or_else(|| format!("{}-worker-podspec", set.name))
 }
 
-/// The hook template: the workflow pod's `$job` container, its caches and placement.
-fn worker_podspec(set: &ResolvedSet, class: &RunnerClass) -> Result<ConfigMap, RenderError> {
+/// Where the runner reads the worker podspec.
+fn hook_template_path(class: &RunnerClass) -> String {
+    class
+        .hook_template
+        .as_ref()
+        .and_then(|h| h.path.clone())
+        .unwrap_or_else(|| format!("{HOOK_TEMPLATE_DIR}/{HOOK_TEMPLATE_KEY}"))
+}
+
+/// The hook template: the workflow pod's `$job` container, its caches and placement. A
+/// ConfigMap the class's sets share is built from the class alone (no set's name or
+/// overrides), so every set renders it identically.
+fn worker_podspec(
+    fleet: &Fleet,
+    set: &ResolvedSet,
+    class: &RunnerClass,
+) -> Result<ConfigMap, RenderError> {
+    let shared = class
+        .hook_template
+        .as_ref()
+        .is_some_and(|h| h.config_map_name.is_some());
+    let class = if shared {
+        fleet.classes.get(&set.class).unwrap_or(class)
+    } else {
+        class
+    };
     let pod = class.workflow_pod.clone().unwrap_or_default();
     let job = Container {
         env: (!pod.env.is_empty()).then(|| pod.env.iter().map(|(k, v)| env_value(k, v)).collect()),
@@ -181,7 +221,7 @@ fn worker_podspec(set: &ResolvedSet, class: &RunnerClass) -> Result<ConfigMap, R
         &pod.tolerations
     };
     let template = PodTemplateSpec {
-        metadata: Some(ObjectMeta {
+        metadata: (!shared).then(|| ObjectMeta {
             labels: Some(map([(SCALE_SET_NAME_LABEL, set.name.as_str())])),
             ..Default::default()
         }),
@@ -238,6 +278,16 @@ fn scale_set(
                 .monitoring
                 .as_ref()
                 .map(|_| crate::monitoring::listener_metrics()),
+            github_server_tls: set.github_server_tls.as_ref().map(|tls| GithubServerTls {
+                certificate_from: Some(TlsCertificateSource {
+                    config_map_key_ref: Some(ConfigMapKeySelector {
+                        name: tls.certificate_from.config_map_key_ref.name.clone(),
+                        key: tls.certificate_from.config_map_key_ref.key.clone(),
+                        optional: None,
+                    }),
+                }),
+            }),
+            proxy: set.proxy.clone(),
             ..Default::default()
         },
     );
@@ -248,12 +298,12 @@ fn scale_set(
         (SCALE_SET_NAME_LABEL, &set.name),
         (SCALE_SET_NAMESPACE_LABEL, &set.namespace),
     ]));
-    ars.metadata.annotations = Some(
-        cleanup
-            .iter()
-            .map(|(c, name)| (c.annotation().to_string(), name.clone()))
-            .collect(),
-    );
+    let mut annotations: BTreeMap<String, String> = cleanup
+        .iter()
+        .map(|(c, name)| (c.annotation().to_string(), name.clone()))
+        .collect();
+    annotations.insert(HEADROOM_ANNOTATION.to_string(), set.headroom.to_string());
+    ars.metadata.annotations = Some(annotations);
     ars
 }
 
@@ -263,10 +313,11 @@ fn runner_template(
     class: &RunnerClass,
     runner_sa: &str,
 ) -> PodTemplateSpec {
-    let pod = match class.mode {
+    let mut pod = match class.mode {
         ContainerMode::Dind => dind_pod(fleet, class),
         ContainerMode::Kubernetes => kubernetes_pod(set, class),
     };
+    add_user_volumes(&mut pod, set, class);
     let pull_secrets: Vec<LocalObjectReference> = class
         .image_pull_secrets
         .iter()
@@ -274,17 +325,73 @@ fn runner_template(
             name: pull_secret_name(r),
         })
         .collect();
+    let metadata =
+        (!class.pod_labels.is_empty() || !class.pod_annotations.is_empty()).then(|| ObjectMeta {
+            labels: non_empty(&class.pod_labels),
+            annotations: non_empty(&class.pod_annotations),
+            ..Default::default()
+        });
     PodTemplateSpec {
-        metadata: None,
+        metadata,
         spec: Some(PodSpec {
             restart_policy: Some("Never".into()),
             service_account_name: Some(runner_sa.into()),
             active_deadline_seconds: class.active_deadline_seconds,
             node_selector: non_empty(&class.node_selector),
             tolerations: tolerations(&class.tolerations),
+            affinity: kube(class.affinity.as_ref()),
+            security_context: kube(class.security_context.as_ref()),
             image_pull_secrets: (!pull_secrets.is_empty()).then_some(pull_secrets),
             ..pod
         }),
+    }
+}
+
+/// A Kubernetes fragment of the spec as its type. The spec check parsed it already
+/// (`arcfleet_spec`'s `kube` module), so it converts; what does not is left out.
+fn kube<T: serde::de::DeserializeOwned>(value: Option<&KubeValue>) -> Option<T> {
+    value.and_then(|v| serde_json::from_value(v.0.clone()).ok())
+}
+
+/// The class's own volumes and runner mounts, and the GitHub server's CA bundle when the set
+/// gives the runner one (as the chart's `githubServerTLS.runnerMountPath`, `arcfleet_arc::runner`).
+fn add_user_volumes(pod: &mut PodSpec, set: &ResolvedSet, class: &RunnerClass) {
+    let mut volumes: Vec<Volume> = class.volumes.iter().filter_map(|v| kube(Some(v))).collect();
+    let mut mounts: Vec<VolumeMount> = class
+        .volume_mounts
+        .iter()
+        .filter_map(|m| kube(Some(m)))
+        .collect();
+    let mut env = Vec::new();
+    if let Some(tls) = &set.github_server_tls
+        && let Some(path) = &tls.runner_mount_path
+    {
+        let key_ref = &tls.certificate_from.config_map_key_ref;
+        let bundle = runner::tls_bundle_path(path, &key_ref.key);
+        volumes.push(runner::tls_volume(&key_ref.name, &key_ref.key));
+        mounts.push(runner::tls_runner_mount(&bundle, &key_ref.key));
+        env = runner::tls_runner_env(&bundle);
+    }
+    if volumes.is_empty() && mounts.is_empty() {
+        return;
+    }
+    pod.volumes.get_or_insert_with(Vec::new).extend(volumes);
+    if let Some(runner) = pod
+        .containers
+        .iter_mut()
+        .find(|c| c.name == runner::RUNNER_CONTAINER)
+    {
+        runner
+            .volume_mounts
+            .get_or_insert_with(Vec::new)
+            .extend(mounts);
+        let runner_env = runner.env.get_or_insert_with(Vec::new);
+        // As the chart: each only where the user has not set it.
+        for var in env {
+            if !runner_env.iter().any(|e| e.name == var.name) {
+                runner_env.push(var);
+            }
+        }
     }
 }
 
@@ -308,6 +415,10 @@ fn dind_pod(fleet: &Fleet, class: &RunnerClass) -> PodSpec {
             image: runner::DIND_IMAGE.into(),
             tls: false,
             resources: None,
+            args: Vec::new(),
+            registry_mirrors: Vec::new(),
+            mtu: None,
+            storage: None,
         });
     let sidecar = fleet.kubernetes_version.has_native_sidecars();
     let init_externals = Container {
@@ -330,12 +441,12 @@ fn dind_pod(fleet: &Fleet, class: &RunnerClass) -> PodSpec {
         ]);
         dind.volume_mounts = Some(vec![
             mount(WORK_VOLUME, WORK_DIR),
-            mount(DIND_CERT_VOLUME, DIND_CERT_DIR),
+            mount(runner::DIND_CERT_VOLUME, DIND_CERT_DIR),
             mount(DIND_EXTERNALS_VOLUME, "/home/runner/externals"),
         ]);
         (
             vec![
-                empty_dir(DIND_CERT_VOLUME),
+                empty_dir(runner::DIND_CERT_VOLUME),
                 empty_dir(DIND_EXTERNALS_VOLUME),
             ],
             vec![
@@ -346,7 +457,7 @@ fn dind_pod(fleet: &Fleet, class: &RunnerClass) -> PodSpec {
             ],
             vec![
                 mount(WORK_VOLUME, WORK_DIR),
-                read_only_mount(DIND_CERT_VOLUME, DIND_CERT_DIR),
+                read_only_mount(runner::DIND_CERT_VOLUME, DIND_CERT_DIR),
             ],
         )
     } else {
@@ -356,6 +467,30 @@ fn dind_pod(fleet: &Fleet, class: &RunnerClass) -> PodSpec {
             runner::dind_runner_mounts(),
         )
     };
+    // The daemon's own flags go after the wiring's, which ARC's hooks and the runner rely on.
+    let extra_args: Vec<String> = dind_spec
+        .registry_mirrors
+        .iter()
+        .map(|m| format!("--registry-mirror={m}"))
+        .chain(dind_spec.mtu.map(|m| format!("--mtu={m}")))
+        .chain(dind_spec.args.iter().cloned())
+        .collect();
+    if !extra_args.is_empty() {
+        dind.args.get_or_insert_with(Vec::new).extend(extra_args);
+    }
+    let mut volumes = volumes;
+    if let Some(storage) = &dind_spec.storage {
+        let mut source = storage.0.clone();
+        if let serde_json::Value::Object(map) = &mut source {
+            map.insert("name".into(), runner::DIND_STORAGE_VOLUME.into());
+        }
+        if let Ok(volume) = serde_json::from_value::<Volume>(source) {
+            volumes.push(volume);
+            dind.volume_mounts
+                .get_or_insert_with(Vec::new)
+                .push(mount(runner::DIND_STORAGE_VOLUME, runner::DIND_STORAGE_DIR));
+        }
+    }
     let runner = Container {
         env: Some(with_user_env(runner_env, &class.env)),
         volume_mounts: Some(runner_mounts),
@@ -383,16 +518,25 @@ fn dind_pod(fleet: &Fleet, class: &RunnerClass) -> PodSpec {
 /// `work` claim (`<pod>-work`, which the hook expects), shaped by the worker podspec.
 fn kubernetes_pod(set: &ResolvedSet, class: &RunnerClass) -> PodSpec {
     let mut hook_env = kube_runner_env(runner::ContainerMode::Kubernetes, Some(&class.image));
-    hook_env.push(env_value(
-        env::HOOK_TEMPLATE,
-        &format!("{HOOK_TEMPLATE_DIR}/{HOOK_TEMPLATE_KEY}"),
-    ));
+    let template_path = hook_template_path(class);
+    hook_env.push(env_value(env::HOOK_TEMPLATE, &template_path));
+    // A path of the user's is mounted as one file, not its folder: it may sit beside the
+    // hook's own files (`/home/runner/k8s/index.js`).
+    let template_mount = if class
+        .hook_template
+        .as_ref()
+        .is_some_and(|h| h.path.is_some())
+    {
+        VolumeMount {
+            sub_path: Some(HOOK_TEMPLATE_KEY.into()),
+            ..read_only_mount(runner::WORKER_PODSPEC_VOLUME, &template_path)
+        }
+    } else {
+        read_only_mount(runner::WORKER_PODSPEC_VOLUME, HOOK_TEMPLATE_DIR)
+    };
     let runner = Container {
         env: Some(with_user_env(hook_env, &class.env)),
-        volume_mounts: Some(vec![
-            mount(WORK_VOLUME, WORK_DIR),
-            read_only_mount("worker-podspec", HOOK_TEMPLATE_DIR),
-        ]),
+        volume_mounts: Some(vec![mount(WORK_VOLUME, WORK_DIR), template_mount]),
         ..runner_container(class)
     };
     let work = class.work_volume.as_ref().map(|w| Volume {
@@ -417,7 +561,7 @@ fn kubernetes_pod(set: &ResolvedSet, class: &RunnerClass) -> PodSpec {
         ..Default::default()
     });
     let podspec = Volume {
-        name: "worker-podspec".into(),
+        name: runner::WORKER_PODSPEC_VOLUME.into(),
         config_map: Some(ConfigMapVolumeSource {
             name: worker_podspec_name(set),
             ..Default::default()

@@ -3,11 +3,17 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use arcfleet_diag::{Diagnostic, Diagnostics};
+use arcfleet_diag::{Diagnostic, Diagnostics, Severity};
 use arcfleet_k8s::{
-    Quantity, default_headroom, is_dns1123_label, is_dns1123_subdomain,
-    quota_requires_every_container,
+    Headroom, NamespaceDemand, Quantity, QuotaFit, is_dns1123_label, is_dns1123_subdomain,
+    is_quota_resource_name, quota_requires_every_container, standard_quota_resources,
 };
+use k8s_openapi::api::core::v1::{Affinity, PodSecurityContext, Volume, VolumeMount};
+
+use crate::fleet::class_pointer;
+use crate::kube;
+use crate::model::{KubeValue, RunnerClass};
+use arcfleet_arc::runner::{DIND_STORAGE_VOLUME, WIRED_VOLUMES};
 
 use crate::fleet::{Fleet, PodShape, ResolvedController, ResolvedNamespace, ResolvedSet};
 use crate::load::LoadedSpec;
@@ -21,6 +27,9 @@ pub struct ResolveOptions {
     /// Target Kubernetes version when the spec has no `kubernetesVersion` (e.g. Argo CD's
     /// `KUBE_VERSION`). The spec's value wins.
     pub kubernetes_version: Option<String>,
+    /// Headroom of sets that set none (the policy's formula; `validate` judges quotas by the
+    /// same).
+    pub headroom: Headroom,
 }
 
 /// Checks `spec` and builds the resolved fleet, or returns every problem found.
@@ -28,10 +37,18 @@ pub fn resolve(spec: &LoadedSpec, options: &ResolveOptions) -> Result<Fleet, Dia
     let mut checker = Checker {
         spec,
         errors: Vec::new(),
+        warnings: Vec::new(),
+        headroom: options.headroom,
     };
     let fleet = checker.run(options);
     match fleet {
-        Some(fleet) if checker.errors.is_empty() => Ok(fleet),
+        Some(mut fleet) if checker.errors.is_empty() => {
+            checker
+                .warnings
+                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            fleet.warnings = checker.warnings;
+            Ok(fleet)
+        }
         _ => {
             checker
                 .errors
@@ -44,9 +61,64 @@ pub fn resolve(spec: &LoadedSpec, options: &ResolveOptions) -> Result<Fleet, Dia
 struct Checker<'a> {
     spec: &'a LoadedSpec,
     errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    headroom: Headroom,
 }
 
 impl Checker<'_> {
+    /// An error about a missing `field` (dotted) of the node at `pointer`: at that node when it
+    /// is written, else at the key of its closest written ancestor, where to add it.
+    fn error_where_missing(&mut self, pointer: &str, message: String, field: &str) {
+        if self.spec.root.pointer(pointer).is_some() {
+            let hint = format!("set `{field}` here, or drop it from the quota");
+            return self.error(pointer, message, Some(hint));
+        }
+        let mut at = pointer;
+        while let Some((parent, _)) = at.rsplit_once('/') {
+            at = parent;
+            if self.spec.root.pointer(at).is_some() {
+                break;
+            }
+        }
+        let missing = pointer[at.len()..]
+            .trim_start_matches('/')
+            .replace('/', ".");
+        let hint = format!("set `{missing}.{field}` here, or drop it from the quota");
+        self.key_error(at, message, Some(hint));
+    }
+
+    fn warning(&mut self, pointer: &str, message: impl Into<String>, hint: Option<String>) {
+        let mut diag = self.spec.error_at(pointer, message);
+        diag.severity = Severity::Warning;
+        self.warnings.push(match hint {
+            Some(h) => diag.with_hint(h),
+            None => diag,
+        });
+    }
+
+    /// Checks a Kubernetes fragment of the spec at `pointer` against type `T`.
+    fn kube<T: serde::de::DeserializeOwned + serde::Serialize>(
+        &mut self,
+        pointer: &str,
+        value: Option<&KubeValue>,
+        what: &str,
+    ) -> Option<T> {
+        match kube::parse::<T>(value?, what) {
+            Ok(typed) => Some(typed),
+            Err(problems) => {
+                for problem in problems {
+                    let at = format!("{pointer}{}", problem.pointer);
+                    if problem.message.starts_with('`') {
+                        self.key_error(&at, problem.message, None);
+                    } else {
+                        self.error(&at, problem.message, None);
+                    }
+                }
+                None
+            }
+        }
+    }
+
     fn error(&mut self, pointer: &str, message: impl Into<String>, hint: Option<String>) {
         let diag = self.spec.error_at(pointer, message);
         self.errors.push(match hint {
@@ -104,6 +176,7 @@ impl Checker<'_> {
             sets,
             namespaces,
             monitoring: doc.spec.monitoring.clone(),
+            warnings: Vec::new(),
         })
     }
 
@@ -344,6 +417,7 @@ impl Checker<'_> {
                     }
                 }
             }
+            self.class_extras(&base, class);
             if let Some(pod) = &class.workflow_pod {
                 let mut names = BTreeSet::new();
                 for (i, cache) in pod.caches.iter().enumerate() {
@@ -384,6 +458,140 @@ impl Checker<'_> {
         }
     }
 
+    /// The pod fields of a class beyond ARC's wiring: Kubernetes fragments, volumes and their
+    /// mounts, the runner ServiceAccount, the hook template, the DinD daemon's extras.
+    fn class_extras(&mut self, base: &str, class: &RunnerClass) {
+        self.kube::<Affinity>(
+            &format!("{base}/affinity"),
+            class.affinity.as_ref(),
+            "Affinity",
+        );
+        self.kube::<PodSecurityContext>(
+            &format!("{base}/securityContext"),
+            class.security_context.as_ref(),
+            "PodSecurityContext",
+        );
+        let mut volumes: BTreeSet<String> = BTreeSet::new();
+        for (i, volume) in class.volumes.iter().enumerate() {
+            let at = format!("{base}/volumes/{i}");
+            let Some(volume) = self.kube::<Volume>(&at, Some(volume), "Volume") else {
+                continue;
+            };
+            if WIRED_VOLUMES.contains(&volume.name.as_str()) {
+                self.error(
+                    &format!("{at}/name"),
+                    format!(
+                        "volume name `{}` is taken by ARC's wiring of the runner pod",
+                        volume.name
+                    ),
+                    Some("choose another name".into()),
+                );
+            } else if !is_dns1123_label(&volume.name) {
+                self.error(
+                    &format!("{at}/name"),
+                    dns_label_message("volume name", &volume.name),
+                    None,
+                );
+            } else if !volumes.insert(volume.name.clone()) {
+                self.error(
+                    &format!("{at}/name"),
+                    format!("volume `{}` is defined twice", volume.name),
+                    None,
+                );
+            }
+        }
+        for (i, mount) in class.volume_mounts.iter().enumerate() {
+            let at = format!("{base}/volumeMounts/{i}");
+            let Some(mount) = self.kube::<VolumeMount>(&at, Some(mount), "VolumeMount") else {
+                continue;
+            };
+            if !volumes.contains(&mount.name) && !WIRED_VOLUMES.contains(&mount.name.as_str()) {
+                let hint = suggest(&mount.name, volumes.iter());
+                self.error(
+                    &format!("{at}/name"),
+                    format!(
+                        "mount of volume `{}`, which this class does not define",
+                        mount.name
+                    ),
+                    hint,
+                );
+            }
+            if !mount.mount_path.starts_with('/') {
+                self.error(
+                    &format!("{at}/mountPath"),
+                    "mountPath must be an absolute path",
+                    None,
+                );
+            }
+        }
+        if let Some(name) = &class.service_account_name
+            && !is_dns1123_subdomain(name)
+        {
+            self.error(
+                &format!("{base}/serviceAccountName"),
+                dns_label_message("ServiceAccount name", name),
+                None,
+            );
+        }
+        if let Some(hook) = &class.hook_template {
+            let at = format!("{base}/hookTemplate");
+            if class.mode != ContainerMode::Kubernetes {
+                self.key_error(
+                    &at,
+                    "hookTemplate applies to mode `kubernetes` only".into(),
+                    None,
+                );
+            }
+            if let Some(name) = &hook.config_map_name
+                && !is_dns1123_subdomain(name)
+            {
+                self.error(
+                    &format!("{at}/configMapName"),
+                    dns_label_message("ConfigMap name", name),
+                    None,
+                );
+            }
+            if let Some(path) = &hook.path
+                && (!path.starts_with('/') || path.ends_with('/'))
+            {
+                self.error(
+                    &format!("{at}/path"),
+                    "path must be the absolute path of a file",
+                    None,
+                );
+            }
+        }
+        if let Some(dind) = &class.dind {
+            self.kube::<Volume>(
+                &format!("{base}/dind/storage"),
+                dind.storage
+                    .as_ref()
+                    .map(|v| named_volume(v, DIND_STORAGE_VOLUME))
+                    .as_ref(),
+                "volume source",
+            );
+            if dind.mtu.is_some_and(|m| !(68..=65535).contains(&m)) {
+                self.error(
+                    &format!("{base}/dind/mtu"),
+                    "mtu must be between 68 and 65535",
+                    None,
+                );
+            }
+            for (i, arg) in dind.args.iter().enumerate() {
+                if !arg.starts_with('-') {
+                    self.error(
+                        &format!("{base}/dind/args/{i}"),
+                        format!("`{arg}` is not a dockerd flag"),
+                        Some(
+                            "write flags as `--name=value`; the daemon command itself is ARC's"
+                                .into(),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     fn sets(&mut self) -> Vec<ResolvedSet> {
         let spec = &self.spec.document.spec;
         let mut identities: HashMap<(String, String, String), usize> = HashMap::new();
@@ -417,17 +625,48 @@ impl Checker<'_> {
                     None,
                 );
             }
-            let secret_name = set.auth.secret_name.clone().unwrap_or_else(|| {
-                if set.auth.github_app.is_some() {
-                    "github-app"
-                } else {
-                    "github-token"
-                }
-                .to_string()
-            });
+            let secret_name = match (&set.auth.existing_secret, &set.auth.secret_name) {
+                (Some(existing), _) => existing.clone(),
+                (None, Some(name)) => name.clone(),
+                (None, None) if set.auth.github_app.is_some() => "github-app".into(),
+                (None, None) => "github-token".into(),
+            };
             let headroom = set
                 .headroom
-                .unwrap_or_else(|| default_headroom(set.max_runners));
+                .unwrap_or_else(|| self.headroom.pods(set.max_runners));
+            let class = spec.runner_classes.get(&set.class);
+            let runner = match (class, &set.overrides) {
+                (Some(class), Some(overrides)) => class.with_overrides(overrides),
+                (Some(class), None) => class.clone(),
+                // Reported by set_fields; the set is not rendered.
+                (None, _) => continue,
+            };
+            let resources_pointer = if set
+                .overrides
+                .as_ref()
+                .is_some_and(|o| o.resources.is_some())
+            {
+                format!("{base}/overrides/resources")
+            } else {
+                format!("{}/resources", class_pointer(&set.class))
+            };
+            let proxy = self.kube::<arcfleet_crds::ProxyConfig>(
+                &format!("{base}/proxy"),
+                set.proxy.as_ref(),
+                "scale set proxy",
+            );
+            if let Some(path) = set
+                .github_server_tls
+                .as_ref()
+                .and_then(|t| t.runner_mount_path.as_ref())
+                && !path.starts_with('/')
+            {
+                self.error(
+                    &format!("{base}/githubServerTLS/runnerMountPath"),
+                    "runnerMountPath must be an absolute path",
+                    None,
+                );
+            }
             sets.push(ResolvedSet {
                 index,
                 name: set.name.clone(),
@@ -441,6 +680,10 @@ impl Checker<'_> {
                 min_runners: set.min_runners,
                 max_runners: set.max_runners,
                 headroom,
+                runner,
+                resources_pointer,
+                github_server_tls: set.github_server_tls.clone(),
+                proxy,
             });
         }
         sets
@@ -503,28 +746,56 @@ impl Checker<'_> {
     }
 
     fn auth(&mut self, base: &str, auth: &Auth) {
-        match (&auth.github_app, &auth.github_token) {
-            (Some(_), Some(_)) => self.error(
+        let given = [
+            auth.github_app.is_some(),
+            auth.github_token.is_some(),
+            auth.existing_secret.is_some(),
+        ];
+        match given.iter().filter(|g| **g).count() {
+            0 => self.error(
                 base,
-                "auth has both githubApp and githubToken; ARC refuses a Secret with both",
+                "auth needs githubApp, githubToken or existingSecret",
+                None,
+            ),
+            1 => {}
+            _ => self.error(
+                base,
+                "auth has more than one of githubApp, githubToken and existingSecret; ARC reads one Secret, with one kind of credentials",
                 Some("keep one of them".into()),
             ),
-            (None, None) => self.error(base, "auth needs githubApp or githubToken", None),
-            (Some(app), None) if app.remote_key.is_empty() => {
-                self.error(
-                    &format!("{base}/githubApp/remoteKey"),
-                    "remoteKey must not be empty",
+        }
+        if let Some(app) = &auth.github_app {
+            match (app.remote_key.is_empty(), &app.values) {
+                (true, None) => self.error(
+                    &format!("{base}/githubApp"),
+                    "githubApp needs remoteKey (one stored secret with three properties) or values (each value on its own)",
                     None,
-                );
-            }
-            (None, Some(token)) if token.remote_key.is_empty() => {
-                self.error(
-                    &format!("{base}/githubToken/remoteKey"),
-                    "remoteKey must not be empty",
+                ),
+                (false, Some(_)) => self.error(
+                    &format!("{base}/githubApp/values"),
+                    "githubApp has both remoteKey and values; keep one",
                     None,
-                );
+                ),
+                _ => {}
             }
-            _ => {}
+        }
+        if let Some(token) = &auth.github_token
+            && token.remote_key.is_empty()
+        {
+            self.error(
+                &format!("{base}/githubToken/remoteKey"),
+                "remoteKey must not be empty",
+                None,
+            );
+        }
+        if let Some(name) = &auth.existing_secret
+            && !is_dns1123_subdomain(name)
+        {
+            self.error(
+                &format!("{base}/existingSecret"),
+                dns_label_message("Secret name", name),
+                None,
+            );
         }
         if let Some(name) = &auth.secret_name
             && !is_dns1123_subdomain(name)
@@ -601,35 +872,53 @@ impl Checker<'_> {
             }
         }
         let mut out = Vec::new();
+        let mut unset: BTreeMap<(String, &'static str, String), Vec<String>> = BTreeMap::new();
         for name in names {
             let settings = spec.namespaces.get(name).cloned().unwrap_or_default();
             let demand = self.demand(name, sets, controller);
             let base = format!("/spec/namespaces/{}/quota", escape(name));
             let quota = match &settings.quota {
                 None => None,
-                Some(QuotaSpec::Auto(_)) => Some(demand.auto_quota()),
+                Some(QuotaSpec::Auto(_)) => {
+                    let (quota, unbounded) = demand.auto_quota();
+                    if !unbounded.is_empty() {
+                        self.warning(
+                            &base,
+                            format!(
+                                "`quota: auto` in namespace `{name}` does not limit {}: {} set no requests, and a quota on them would refuse those pods",
+                                unbounded.iter().map(|(r, _)| format!("`{r}`")).collect::<Vec<_>>().join(" or "),
+                                unbounded.first().map(|(_, who)| who.join(", ")).unwrap_or_default(),
+                            ),
+                            Some("give those containers resources (controller.resources, controller.listener.resources, a class's resources) so the quota bounds every dimension".into()),
+                        );
+                    }
+                    Some(quota)
+                }
                 Some(QuotaSpec::Explicit(hard)) => {
-                    self.check_quota(&base, name, hard, &demand);
+                    self.check_quota(&base, name, hard, &demand, controller);
                     Some(hard.clone())
                 }
             };
-            if settings.quota.is_some() {
-                for problem in demand.unset_compute(quota.as_ref()) {
-                    self.error(
-                        &base,
-                        problem,
-                        Some(
-                            "set that resource on the container, or remove it from the quota"
-                                .into(),
-                        ),
-                    );
-                }
+            if let Some(quota) = &quota {
+                demand.unset_compute(name, quota, &mut unset);
             }
             out.push(ResolvedNamespace {
                 name: name.to_string(),
                 labels: settings.labels,
                 quota,
             });
+        }
+        // One error per container that lacks a resource, at the spec node that sets its
+        // resources, however many sets and namespaces share it.
+        for ((source, container, needed), pods) in unset {
+            self.error_where_missing(
+                &source,
+                format!(
+                    "container `{container}` sets no {needed}, but a quota limits it for the {}: Kubernetes refuses such pods",
+                    pods.join(", ")
+                ),
+                &needed,
+            );
         }
         out
     }
@@ -640,23 +929,19 @@ impl Checker<'_> {
         sets: &[ResolvedSet],
         controller: Option<&ResolvedController>,
     ) -> Demand {
-        let spec = &self.spec.document.spec;
         let mut demand = Demand::default();
         for set in sets.iter().filter(|s| s.namespace == namespace) {
-            let Some(class) = spec.runner_classes.get(&set.class) else {
-                continue;
-            };
-            let pods = i64::from(set.max_runners) + i64::from(set.headroom);
-            let at_max = i64::from(set.max_runners);
+            let pods = u64::from(set.max_runners) + u64::from(set.headroom);
+            let at_max = u64::from(set.max_runners);
             demand.add(
-                format!("runner pod of `{}`", set.name),
-                PodShape::runner(class),
+                format!("runner pods of `{}`", set.name),
+                PodShape::runner(set),
                 pods,
                 at_max,
             );
-            if let Some(workflow) = PodShape::workflow(class) {
+            if let Some(workflow) = PodShape::workflow(set) {
                 demand.add(
-                    format!("workflow pod of `{}`", set.name),
+                    format!("workflow pods of `{}`", set.name),
                     workflow,
                     pods,
                     at_max,
@@ -664,16 +949,16 @@ impl Checker<'_> {
             }
         }
         if let Some(c) = controller.filter(|c| c.spec.namespace == namespace) {
-            let replicas = i64::from(c.spec.replicas);
+            let replicas = u64::from(c.spec.replicas);
             demand.add(
                 "controller pod".into(),
                 PodShape::controller(&c.spec),
                 replicas,
                 replicas,
             );
-            let listeners = i64::try_from(sets.len()).unwrap_or(i64::MAX);
+            let listeners = u64::try_from(sets.len()).unwrap_or(u64::MAX);
             demand.add(
-                "listener pod".into(),
+                "listener pods".into(),
                 PodShape::listener(&c.spec),
                 listeners,
                 listeners,
@@ -682,119 +967,149 @@ impl Checker<'_> {
         demand
     }
 
+    /// An explicit quota: keys the API server accepts, and room for the pods. Judged as
+    /// `validate`'s `quota-headroom` judges it (the same arithmetic, `arcfleet_k8s`): short only
+    /// of headroom is a warning; short at maxRunners is a warning where ARC retries refused pods
+    /// (0.13.1 on) and an error before, where their runners fail for good.
     fn check_quota(
         &mut self,
         base: &str,
         namespace: &str,
         hard: &BTreeMap<String, Quantity>,
         demand: &Demand,
+        controller: Option<&ResolvedController>,
     ) {
+        let retries = controller.is_none_or(|c| c.version.retries_quota_refusals());
         for (resource, limit) in hard {
-            let (at_max, with_headroom) = demand.totals(resource);
-            if with_headroom > *limit {
-                let (needed, what) = if at_max > *limit {
-                    (at_max.canonical_for(resource), "at maxRunners")
-                } else {
-                    (
-                        with_headroom.canonical_for(resource),
-                        "at maxRunners + headroom",
-                    )
-                };
-                self.error(
-                    &format!("{base}/{}", escape(resource)),
-                    format!("quota `{resource}: {limit}` in namespace `{namespace}` cannot hold its pods {what}: they need {needed}"),
-                    Some(format!("raise {resource} to at least {}, lower maxRunners, or use `quota: auto`", with_headroom.canonical_for(resource))),
+            let at = format!("{base}/{}", escape(resource));
+            if !is_quota_resource_name(resource) {
+                let hint = suggest(resource, standard_quota_resources().iter());
+                self.key_error(
+                    &at,
+                    format!("`{resource}` is not a resource a ResourceQuota can limit: the API server refuses the quota"),
+                    hint.or_else(|| Some("use a standard name (`requests.cpu`, `limits.memory`, `pods`, …) or an extended resource with its domain (`requests.nvidia.com/gpu`)".into())),
                 );
+                continue;
+            }
+            let parts = demand.counts.breakdown(resource);
+            match demand.counts.fit(resource, limit) {
+                QuotaFit::Fits => {}
+                QuotaFit::ShortAtMax { at_max, needed } => {
+                    let needed = needed.human_for(resource);
+                    let message = format!(
+                        "quota `{resource}: {limit}` in namespace `{namespace}` cannot hold its pods at maxRunners: they need {} ({needed} with headroom: {parts})",
+                        at_max.human_for(resource)
+                    );
+                    let hint = Some(format!(
+                        "raise {resource} to at least {needed}, or lower maxRunners"
+                    ));
+                    if retries {
+                        self.warning(&at, format!("{message}; the API server refuses the extra runner pods and ARC retries them"), hint);
+                    } else {
+                        self.error(&at, format!("{message}; this controller marks refused runners failed for good (before ARC 0.13.1)"), hint);
+                    }
+                }
+                QuotaFit::ShortOfHeadroom { needed } => {
+                    let needed = needed.human_for(resource);
+                    self.warning(
+                        &at,
+                        format!("quota `{resource}: {limit}` in namespace `{namespace}` holds its pods at maxRunners but not their headroom: they need {needed} ({parts})"),
+                        Some(format!("raise {resource} to {needed} so replacement runners are not refused, or set the sets' headroom")),
+                    );
+                }
             }
         }
     }
 }
 
-/// The pods a namespace must hold.
+/// The pods a namespace must hold: their shapes (which container sets what, and where in the
+/// spec) and their counts (the quota arithmetic `validate` uses too).
 #[derive(Default)]
 struct Demand {
-    /// (what, shape, pods with headroom, pods at maxRunners)
-    pods: Vec<(String, PodShape, i64, i64)>,
+    shapes: Vec<(String, PodShape)>,
+    counts: NamespaceDemand,
 }
 
 impl Demand {
-    fn add(&mut self, what: String, shape: PodShape, with_headroom: i64, at_max: i64) {
-        self.pods.push((what, shape, with_headroom, at_max));
-    }
-
-    /// Usage of `resource` at maxRunners and at maxRunners + headroom.
-    fn totals(&self, resource: &str) -> (Quantity, Quantity) {
-        let mut at_max = Quantity::zero();
-        let mut with_headroom = Quantity::zero();
-        for (_, shape, pods, max) in &self.pods {
-            let usage = shape.usage();
-            if let Some(per_pod) = usage.0.get(resource) {
-                at_max = per_pod
-                    .checked_mul(*max)
-                    .and_then(|q| at_max.checked_add(&q))
-                    .unwrap_or(at_max);
-                with_headroom = per_pod
-                    .checked_mul(*pods)
-                    .and_then(|q| with_headroom.checked_add(&q))
-                    .unwrap_or(with_headroom);
-            }
-        }
-        (at_max, with_headroom)
+    fn add(&mut self, what: String, shape: PodShape, with_headroom: u64, at_max: u64) {
+        self.counts
+            .add(what.clone(), shape.usage(), at_max, with_headroom);
+        self.shapes.push((what, shape));
     }
 
     /// A quota that holds every pod at maxRunners + headroom, limiting only what every container
-    /// sets (a quota on an unset resource makes Kubernetes refuse the pod).
-    fn auto_quota(&self) -> BTreeMap<String, Quantity> {
-        let mut names: BTreeSet<String> = BTreeSet::new();
-        for (_, shape, _, _) in &self.pods {
-            names.extend(shape.usage().0.into_keys());
-        }
-        names
+    /// sets (a quota on an unset resource makes Kubernetes refuse the pod); and the requests it
+    /// could not limit, each with the containers that set none.
+    #[allow(clippy::type_complexity)]
+    fn auto_quota(&self) -> (BTreeMap<String, Quantity>, Vec<(String, Vec<String>)>) {
+        let quota = self
+            .counts
+            .resources()
             .into_iter()
             .filter(|name| match quota_requires_every_container(name) {
                 // Plain `cpu`/`memory` duplicate `requests.*`; keep the explicit form.
                 Some(_) if !name.contains('.') => false,
-                Some((field, resource)) => self.every_container_sets(field, resource),
+                Some((field, resource)) => self.lacking(field, resource).is_empty(),
                 None => name == "pods" || name.starts_with("requests."),
             })
             .map(|name| {
-                let (_, total) = self.totals(&name);
+                let (_, total) = self.counts.totals(&name);
                 let value = total.canonical_for(&name);
                 (name, value)
+            })
+            .collect::<BTreeMap<_, _>>();
+        let unbounded = ["requests.cpu", "requests.memory"]
+            .into_iter()
+            .filter(|name| !quota.contains_key(*name))
+            .filter_map(|name| {
+                let (field, resource) = quota_requires_every_container(name)?;
+                Some((name.to_string(), self.lacking(field, resource)))
+            })
+            .collect();
+        (quota, unbounded)
+    }
+
+    /// "`manager` of the controller pod", … for every container that leaves `field.resource`
+    /// unset.
+    fn lacking(&self, field: &str, resource: &str) -> Vec<String> {
+        self.shapes
+            .iter()
+            .flat_map(|(what, shape)| {
+                shape
+                    .containers
+                    .iter()
+                    .filter(|c| !container_sets(&c.resources, field, resource))
+                    .map(move |c| format!("`{}` of the {what}", c.name))
             })
             .collect()
     }
 
-    fn every_container_sets(&self, field: &str, resource: &str) -> bool {
-        self.pods.iter().all(|(_, shape, _, _)| {
-            shape
-                .containers
-                .iter()
-                .all(|(_, _, res)| container_sets(res, field, resource))
-        })
-    }
-
-    /// Containers that leave unset a compute resource the quota limits.
-    fn unset_compute(&self, quota: Option<&BTreeMap<String, Quantity>>) -> Vec<String> {
-        let Some(quota) = quota else {
-            return Vec::new();
-        };
-        let mut problems = Vec::new();
+    /// Containers that leave unset a compute resource `quota` limits, keyed by the spec node
+    /// that sets their resources, the container and the missing `field.resource`.
+    fn unset_compute(
+        &self,
+        namespace: &str,
+        quota: &BTreeMap<String, Quantity>,
+        out: &mut BTreeMap<(String, &'static str, String), Vec<String>>,
+    ) {
         for name in quota.keys() {
             let Some((field, resource)) = quota_requires_every_container(name) else {
                 continue;
             };
-            for (what, shape, _, _) in &self.pods {
-                for (container, _, res) in &shape.containers {
-                    if !container_sets(res, field, resource) {
-                        problems.push(format!(
-                            "the quota limits `{name}` but container `{container}` of the {what} sets no {field}.{resource}; Kubernetes refuses such pods"
-                        ));
+            for (what, shape) in &self.shapes {
+                for c in &shape.containers {
+                    if !container_sets(&c.resources, field, resource) {
+                        let pods = out
+                            .entry((c.source.clone(), c.name, format!("{field}.{resource}")))
+                            .or_default();
+                        let entry = format!("{what} in `{namespace}`");
+                        if !pods.contains(&entry) {
+                            pods.push(entry);
+                        }
                     }
                 }
             }
         }
-        problems
     }
 }
 
@@ -806,7 +1121,18 @@ fn container_sets(res: &arcfleet_k8s::ContainerResources, field: &str, resource:
 }
 
 fn same_credentials(a: &Auth, b: &Auth) -> bool {
-    a.github_app == b.github_app && a.github_token == b.github_token
+    a.github_app == b.github_app
+        && a.github_token == b.github_token
+        && a.existing_secret == b.existing_secret
+}
+
+/// A volume source of the spec as a Kubernetes `Volume` named `name`.
+fn named_volume(source: &KubeValue, name: &str) -> KubeValue {
+    let mut value = source.0.clone();
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert("name".into(), serde_json::Value::String(name.into()));
+    }
+    KubeValue(value)
 }
 
 /// ARC's `ParseGitHubConfigFromURL`: an org, `org/repo` or `enterprises/<name>` under a host.

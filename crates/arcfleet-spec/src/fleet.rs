@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use arcfleet_k8s::{ContainerKind, ContainerResources, PodUsage, Quantity, pod_usage};
 
 use crate::model::{
-    Auth, ContainerMode, Controller, Registry, Resources, RunnerClass, SecretStore,
+    Auth, ClassOverrides, ContainerMode, Controller, Registry, Resources, RunnerClass, SecretStore,
 };
 use arcfleet_arc::{KubeVersion, Version};
 
@@ -33,6 +33,9 @@ pub struct Fleet {
     pub namespaces: Vec<ResolvedNamespace>,
     /// Monitoring, when the spec asks for it.
     pub monitoring: Option<crate::model::Monitoring>,
+    /// Warnings about the spec (each at the spec node it is about): the fleet renders, but
+    /// something will not work as well as it could.
+    pub warnings: Vec<arcfleet_diag::Diagnostic>,
 }
 
 /// The controller with its parsed version.
@@ -78,6 +81,15 @@ pub struct ResolvedSet {
     pub max_runners: u32,
     /// Spare pods a quota must hold.
     pub headroom: u32,
+    /// The set's runner pod shape: its class with the set's overrides applied.
+    pub runner: RunnerClass,
+    /// Where in the spec the runner container's resources are set (the set's override or the
+    /// class), for messages.
+    pub resources_pointer: String,
+    /// The CA bundle of a GitHub Enterprise Server.
+    pub github_server_tls: Option<crate::model::GithubServerTls>,
+    /// The scale set's `proxy`.
+    pub proxy: Option<arcfleet_crds::ProxyConfig>,
 }
 
 /// A namespace of the fleet.
@@ -97,9 +109,9 @@ impl Fleet {
         self.sets.iter().filter(move |s| s.namespace == namespace)
     }
 
-    /// The runner class of a set.
-    pub fn class_of(&self, set: &ResolvedSet) -> Option<&RunnerClass> {
-        self.classes.get(&set.class)
+    /// The runner pod shape of a set: its class with the set's overrides.
+    pub fn class_of<'a>(&self, set: &'a ResolvedSet) -> Option<&'a RunnerClass> {
+        Some(&set.runner)
     }
 }
 
@@ -110,11 +122,38 @@ pub(crate) fn container_resources(resources: Option<&Resources>) -> ContainerRes
     })
 }
 
+/// One container of a pod the fleet creates.
+#[derive(Clone, Debug)]
+pub struct ShapeContainer {
+    /// Container name.
+    pub name: &'static str,
+    /// Init, sidecar or regular.
+    pub kind: ContainerKind,
+    /// What it requests.
+    pub resources: ContainerResources,
+    /// JSON Pointer of the spec node that sets (or should set) its resources.
+    pub source: String,
+}
+
 /// The containers of one kind of pod the fleet creates, and what each requests.
 #[derive(Clone, Debug)]
 pub struct PodShape {
-    /// `(container name, kind, resources)` in pod order.
-    pub containers: Vec<(&'static str, ContainerKind, ContainerResources)>,
+    /// The containers in pod order.
+    pub containers: Vec<ShapeContainer>,
+}
+
+fn shape_container(
+    name: &'static str,
+    kind: ContainerKind,
+    resources: ContainerResources,
+    source: String,
+) -> ShapeContainer {
+    ShapeContainer {
+        name,
+        kind,
+        resources,
+        source,
+    }
 }
 
 impl PodShape {
@@ -123,28 +162,45 @@ impl PodShape {
         let containers: Vec<_> = self
             .containers
             .iter()
-            .map(|(_, kind, res)| (*kind, res.clone()))
+            .map(|c| (c.kind, c.resources.clone()))
             .collect();
         pod_usage(&containers)
     }
 
-    /// The runner pod of a class. The generator gives the `init-dind-externals` copy step the
+    /// The runner pod of a set. The generator gives the `init-dind-externals` copy step the
     /// runner's resources: as an init container it only needs to fit beside the sidecars, so it
     /// costs a quota nothing extra and satisfies quotas that require every container to set them.
-    pub fn runner(class: &RunnerClass) -> PodShape {
+    pub fn runner(set: &ResolvedSet) -> PodShape {
+        let class = &set.runner;
         let runner = container_resources(class.resources.as_ref());
         let mut containers = Vec::new();
         if class.mode == ContainerMode::Dind {
             let dind = container_resources(class.dind.as_ref().and_then(|d| d.resources.as_ref()));
-            containers.push(("init-dind-externals", ContainerKind::Init, runner.clone()));
-            containers.push(("dind", ContainerKind::Sidecar, dind));
+            containers.push(shape_container(
+                "init-dind-externals",
+                ContainerKind::Init,
+                runner.clone(),
+                set.resources_pointer.clone(),
+            ));
+            containers.push(shape_container(
+                "dind",
+                ContainerKind::Sidecar,
+                dind,
+                format!("{}/dind/resources", class_pointer(&set.class)),
+            ));
         }
-        containers.push(("runner", ContainerKind::Regular, runner));
+        containers.push(shape_container(
+            "runner",
+            ContainerKind::Regular,
+            runner,
+            set.resources_pointer.clone(),
+        ));
         PodShape { containers }
     }
 
-    /// The workflow pod of a Kubernetes-mode class (`None` for DinD).
-    pub fn workflow(class: &RunnerClass) -> Option<PodShape> {
+    /// The workflow pod of a Kubernetes-mode set (`None` for DinD).
+    pub fn workflow(set: &ResolvedSet) -> Option<PodShape> {
+        let class = &set.runner;
         (class.mode == ContainerMode::Kubernetes).then(|| {
             let job = container_resources(
                 class
@@ -153,10 +209,11 @@ impl PodShape {
                     .and_then(|w| w.resources.as_ref()),
             );
             PodShape {
-                containers: vec![(
+                containers: vec![shape_container(
                     arcfleet_arc::runner::JOB_CONTAINER,
                     ContainerKind::Regular,
                     job,
+                    format!("{}/workflowPod/resources", class_pointer(&set.class)),
                 )],
             }
         })
@@ -165,10 +222,11 @@ impl PodShape {
     /// The controller pod.
     pub fn controller(controller: &Controller) -> PodShape {
         PodShape {
-            containers: vec![(
+            containers: vec![shape_container(
                 "manager",
                 ContainerKind::Regular,
                 container_resources(controller.resources.as_ref()),
+                "/spec/controller/resources".into(),
             )],
         }
     }
@@ -180,11 +238,52 @@ impl PodShape {
             .as_ref()
             .and_then(|l| l.resources.as_ref());
         PodShape {
-            containers: vec![(
+            containers: vec![shape_container(
                 "listener",
                 ContainerKind::Regular,
                 container_resources(resources),
+                "/spec/controller/listener/resources".into(),
             )],
         }
+    }
+}
+
+/// JSON Pointer of runner class `name`.
+pub(crate) fn class_pointer(name: &str) -> String {
+    format!(
+        "/spec/runnerClasses/{}",
+        name.replace('~', "~0").replace('/', "~1")
+    )
+}
+
+impl RunnerClass {
+    /// The class with a set's overrides applied: each field given replaces the class's; env,
+    /// pod labels and annotations are merged, the set's value winning.
+    pub fn with_overrides(&self, overrides: &ClassOverrides) -> RunnerClass {
+        let mut class = self.clone();
+        if let Some(image) = &overrides.image {
+            class.image.clone_from(image);
+        }
+        if overrides.resources.is_some() {
+            class.resources.clone_from(&overrides.resources);
+        }
+        class.env.extend(overrides.env.clone());
+        if let Some(selector) = &overrides.node_selector {
+            class.node_selector.clone_from(selector);
+        }
+        if let Some(tolerations) = &overrides.tolerations {
+            class.tolerations.clone_from(tolerations);
+        }
+        if overrides.affinity.is_some() {
+            class.affinity.clone_from(&overrides.affinity);
+        }
+        class.pod_labels.extend(overrides.pod_labels.clone());
+        class
+            .pod_annotations
+            .extend(overrides.pod_annotations.clone());
+        if overrides.active_deadline_seconds.is_some() {
+            class.active_deadline_seconds = overrides.active_deadline_seconds;
+        }
+        class
     }
 }

@@ -31,6 +31,7 @@
 
 mod check;
 mod fleet;
+mod kube;
 mod load;
 pub mod model;
 

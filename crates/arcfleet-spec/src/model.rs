@@ -239,6 +239,12 @@ pub struct Controller {
     /// Listener pods (one per scale set, in the controller namespace).
     #[serde(default)]
     pub listener: Option<Listener>,
+    /// Label key prefixes the controller does not copy from a scale set onto the objects it
+    /// creates (listener, EphemeralRunnerSet, runner pods): one
+    /// `--exclude-label-propagation-prefix` each. List your GitOps tool's tracking label
+    /// (`argocd.argoproj.io/`, `kustomize.toolkit.fluxcd.io/`) so it does not prune them.
+    #[serde(default)]
+    pub exclude_label_propagation_prefixes: Vec<String>,
 }
 
 /// `--update-strategy` values.
@@ -339,11 +345,14 @@ pub struct Registry {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RemoteRef {
-    /// The secret's key (path) in the store.
+    /// The secret's key (path, name) in the store.
     pub key: String,
-    /// The property inside that secret.
+    /// The property inside that secret (none: the secret's whole value).
     #[serde(default)]
     pub property: Option<String>,
+    /// The version to read (stores that version secrets).
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// A runner pod shape shared by scale sets.
@@ -387,6 +396,88 @@ pub struct RunnerClass {
     /// Devices that exist for this class: the sum of `maxRunners` over the sets using it must fit.
     #[serde(default)]
     pub capacity: Option<u32>,
+    /// Node affinity and pod (anti-)affinity of runner pods: a Kubernetes `Affinity`.
+    #[serde(default)]
+    pub affinity: Option<KubeValue>,
+    /// The runner pod's `securityContext`: a Kubernetes `PodSecurityContext` (`fsGroup: 1001`
+    /// lets the runner write a block-storage `work` volume in Kubernetes mode).
+    #[serde(default)]
+    pub security_context: Option<KubeValue>,
+    /// Labels of runner pods.
+    #[serde(default)]
+    pub pod_labels: BTreeMap<String, String>,
+    /// Annotations of runner pods.
+    #[serde(default)]
+    pub pod_annotations: BTreeMap<String, String>,
+    /// Extra volumes of runner pods: Kubernetes `Volume`s (a ConfigMap with a registry's CA, …).
+    /// Names must differ from the volumes ARC's wiring uses.
+    #[serde(default)]
+    pub volumes: Vec<KubeValue>,
+    /// Extra mounts of the runner container: Kubernetes `VolumeMount`s of `volumes`.
+    #[serde(default)]
+    pub volume_mounts: Vec<KubeValue>,
+    /// An existing ServiceAccount for runner pods, instead of the one arcfleet creates (as the
+    /// chart's `template.spec.serviceAccountName`). In Kubernetes mode arcfleet still binds the
+    /// hook's Role to it.
+    #[serde(default)]
+    pub service_account_name: Option<String>,
+    /// Where the container hook finds its pod template (mode `kubernetes`).
+    #[serde(default)]
+    pub hook_template: Option<HookTemplate>,
+}
+
+/// A Kubernetes object fragment, passed through as written and checked against the Kubernetes
+/// type its field names: an unknown or misspelt key is an error at its line, never dropped.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct KubeValue(pub serde_json::Value);
+
+/// The worker podspec of Kubernetes mode: its ConfigMap and where the runner sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HookTemplate {
+    /// Name of the ConfigMap holding it (default `<set>-worker-podspec`); sets of a class in one
+    /// namespace share it.
+    #[serde(default)]
+    pub config_map_name: Option<String>,
+    /// Absolute path of the template file in the runner container (default
+    /// `/home/runner/pod-templates/worker-podspec.yaml`); mounted as a single file, so it may
+    /// sit beside the hook's own files in `/home/runner/k8s/`.
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+/// What a runner set changes of its class: each field given replaces the class's.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ClassOverrides {
+    /// Runner image.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Runner container resources.
+    #[serde(default)]
+    pub resources: Option<Resources>,
+    /// Extra environment variables, merged over the class's.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Node selector.
+    #[serde(default)]
+    pub node_selector: Option<BTreeMap<String, String>>,
+    /// Tolerations.
+    #[serde(default)]
+    pub tolerations: Option<Vec<Toleration>>,
+    /// Affinity.
+    #[serde(default)]
+    pub affinity: Option<KubeValue>,
+    /// Pod labels, merged over the class's.
+    #[serde(default)]
+    pub pod_labels: BTreeMap<String, String>,
+    /// Pod annotations, merged over the class's.
+    #[serde(default)]
+    pub pod_annotations: BTreeMap<String, String>,
+    /// `activeDeadlineSeconds`.
+    #[serde(default)]
+    pub active_deadline_seconds: Option<i64>,
 }
 
 /// ARC container modes.
@@ -413,6 +504,20 @@ pub struct Dind {
     /// dind container resources.
     #[serde(default)]
     pub resources: Option<Resources>,
+    /// Extra dockerd arguments, after the ones ARC's wiring needs.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Registry mirrors (`--registry-mirror=<url>` each).
+    #[serde(default)]
+    pub registry_mirrors: Vec<String>,
+    /// MTU of Docker's networks (`--mtu=<n>`): match the pod network's when it is below 1500.
+    #[serde(default)]
+    pub mtu: Option<u32>,
+    /// The volume behind `/var/lib/docker` (images, layers, build cache): a Kubernetes volume
+    /// source such as `emptyDir: {sizeLimit: 50Gi}` or `ephemeral: {...}`. Without it the
+    /// daemon writes into the container's own filesystem.
+    #[serde(default)]
+    pub storage: Option<KubeValue>,
 }
 
 /// Container resources.
@@ -528,9 +633,49 @@ pub struct RunnerSet {
     /// Most runners at once.
     pub max_runners: u32,
     /// Spare runner pods a quota must hold beyond `maxRunners`
-    /// (default `max(1, ceil(maxRunners / 4))`).
+    /// (default `max(1, ceil(maxRunners / 4))`, or the policy's formula).
     #[serde(default)]
     pub headroom: Option<u32>,
+    /// What this set changes of its class (one field differs: no need to clone the class).
+    #[serde(default)]
+    pub overrides: Option<ClassOverrides>,
+    /// GitHub Enterprise Server with a private CA: the scale set's `githubServerTLS`.
+    #[serde(default, rename = "githubServerTLS")]
+    pub github_server_tls: Option<GithubServerTls>,
+    /// HTTP(S) proxy of the listener and runners: the scale set's `proxy`
+    /// (`http`/`https: {url, credentialSecretRef}`, `noProxy: [...]`).
+    #[serde(default)]
+    pub proxy: Option<KubeValue>,
+}
+
+/// The CA bundle of a GitHub Enterprise Server, as the chart's `githubServerTLS` value.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GithubServerTls {
+    /// Where the bundle is.
+    pub certificate_from: CertificateFrom,
+    /// Where the runner container sees the bundle (it also gets `NODE_EXTRA_CA_CERTS` and
+    /// `RUNNER_UPDATE_CA_CERTS=1`); the listener alone trusts it when unset.
+    #[serde(default)]
+    pub runner_mount_path: Option<String>,
+}
+
+/// The source of a CA bundle.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CertificateFrom {
+    /// A key of a ConfigMap in the set's namespace.
+    pub config_map_key_ref: ConfigMapKey,
+}
+
+/// A key of a ConfigMap.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ConfigMapKey {
+    /// The ConfigMap's name.
+    pub name: String,
+    /// The key holding the PEM bundle.
+    pub key: String,
 }
 
 /// GitHub credentials: exactly one of `githubApp` or `githubToken`.
@@ -547,17 +692,41 @@ pub struct Auth {
     /// of a namespace).
     #[serde(default)]
     pub secret_name: Option<String>,
+    /// A Secret that already exists in the set's namespace (made by hand or by another tool):
+    /// arcfleet renders no ExternalSecret for it. Instead of githubApp/githubToken.
+    #[serde(default)]
+    pub existing_secret: Option<String>,
 }
 
 /// GitHub App credentials in the secret store.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GithubApp {
-    /// The secret's key in the store.
+    /// The secret's key in the store (all three values in one stored secret).
+    #[serde(default)]
     pub remote_key: String,
     /// Property names inside it.
     #[serde(default)]
     pub properties: AppProperties,
+    /// The version of the stored secret to read (stores that version secrets: AWS, GCP, Azure).
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Each value from its own place in the store, for stores that keep one value per secret;
+    /// instead of remoteKey/properties.
+    #[serde(default)]
+    pub values: Option<AppValues>,
+}
+
+/// The three App values, each from its own place in the store.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AppValues {
+    /// The App ID (or client ID).
+    pub app_id: RemoteRef,
+    /// The installation ID.
+    pub installation_id: RemoteRef,
+    /// The PEM private key.
+    pub private_key: RemoteRef,
 }
 
 /// Where the three App values sit inside the stored secret.
@@ -594,6 +763,9 @@ pub struct GithubToken {
     /// Property holding the token.
     #[serde(default = "defaults::token")]
     pub property: String,
+    /// The version of the stored secret to read.
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// Settings of one namespace.

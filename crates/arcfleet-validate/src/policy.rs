@@ -79,24 +79,7 @@ pub struct Policy {
     pub image_pinning: ImagePinning,
 }
 
-/// The headroom formula.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Headroom {
-    /// Pods at least.
-    pub minimum: u32,
-    /// One spare pod per this many runners.
-    pub divisor: u32,
-}
-
-impl Default for Headroom {
-    fn default() -> Self {
-        Headroom {
-            minimum: 1,
-            divisor: 4,
-        }
-    }
-}
+pub use arcfleet_k8s::Headroom;
 
 /// Images allowed to float.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -130,14 +113,6 @@ impl Policy {
             .copied()
             .or_else(|| crate::rules::find(id).map(|m| m.default_severity.into()))
             .unwrap_or(Level::Error)
-    }
-
-    /// Headroom for a set of `max_runners`.
-    pub fn headroom(&self, max_runners: u64) -> u64 {
-        let divisor = u64::from(self.headroom.divisor.max(1));
-        max_runners
-            .div_ceil(divisor)
-            .max(u64::from(self.headroom.minimum))
     }
 
     /// The policy file's JSON Schema (`docs/policy.schema.json`).
@@ -232,7 +207,7 @@ mod tests {
         assert_eq!(p.level("image-pinning"), Level::Error);
         assert_eq!(p.level("version-skew"), Level::Error);
         assert_eq!(p.level("active-deadline"), Level::Warning);
-        assert_eq!(p.headroom(12), 3);
+        assert_eq!(p.headroom.pods(12), 3);
     }
 
     #[test]

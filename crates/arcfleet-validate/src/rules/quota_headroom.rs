@@ -1,4 +1,4 @@
-use arcfleet_k8s::Quantity;
+use arcfleet_k8s::{NamespaceDemand, Quantity, QuotaFit};
 
 use super::{Context, Findings, Rule, RuleMeta, declare_rule};
 use crate::views::quota::{demand, quotas};
@@ -33,7 +33,10 @@ impl Rule for QuotaHeadroom {
             if pods.is_empty() {
                 continue;
             }
-            let usages: Vec<_> = pods.iter().map(|p| p.usage()).collect();
+            let mut namespace = NamespaceDemand::default();
+            for pod in &pods {
+                namespace.add(pod.what.clone(), pod.usage(), pod.at_max, pod.with_headroom);
+            }
             // Since 0.13.1 a refused runner pod is retried (every 30 s, ARC PR #4305): the set
             // only runs short. Before, the runner is marked failed and keeps its slot.
             let fatal = cx
@@ -55,52 +58,38 @@ impl Rule for QuotaHeadroom {
                 else {
                     continue;
                 };
-                let mut at_max = Quantity::zero();
-                let mut with_headroom = Quantity::zero();
-                let mut parts = Vec::new();
-                for (pod, usage) in pods.iter().zip(&usages) {
-                    let Some(per_pod) = usage.0.get(resource) else {
-                        continue;
-                    };
-                    let times = |n: u64| {
-                        per_pod
-                            .checked_mul(i64::try_from(n).unwrap_or(i64::MAX))
-                            .unwrap_or_else(Quantity::zero)
-                    };
-                    at_max = at_max.checked_add(&times(pod.at_max)).unwrap_or(at_max);
-                    with_headroom = with_headroom
-                        .checked_add(&times(pod.with_headroom))
-                        .unwrap_or(with_headroom);
-                    parts.push(format!("{} × {}", pod.with_headroom, pod.what));
-                }
-                let needed = with_headroom.canonical_for(resource);
-                if at_max > limit {
-                    let message = format!(
-                        "quota `{resource}: {limit}` cannot hold namespace `{ns}` at maxRunners: it needs {} ({} with headroom: {}); the API server refuses the extra pods{}",
-                        at_max.canonical_for(resource),
-                        needed,
-                        parts.join(" + "),
-                        if fatal {
-                            ", and this controller marks their runners failed for good (before 0.13.1)"
+                let parts = namespace.breakdown(resource);
+                match namespace.fit(resource, &limit) {
+                    QuotaFit::Fits => {}
+                    QuotaFit::ShortAtMax { at_max, needed } => {
+                        let needed = needed.human_for(resource);
+                        let message = format!(
+                            "quota `{resource}: {limit}` cannot hold namespace `{ns}` at maxRunners: it needs {} ({needed} with headroom: {parts}); the API server refuses the extra pods{}",
+                            at_max.human_for(resource),
+                            if fatal {
+                                ", and this controller marks their runners failed for good (before 0.13.1)"
+                            } else {
+                                ""
+                            }
+                        );
+                        let reported = if fatal {
+                            out.at_rule_level(quota, entry.value.span, message)
                         } else {
-                            ""
-                        }
-                    );
-                    let reported = if fatal {
-                        out.at_rule_level(quota, entry.value.span, message)
-                    } else {
-                        out.warning(quota, entry.value.span, message)
-                    };
-                    reported.hint(format!(
-                        "raise {resource} to at least {needed}, or lower maxRunners"
-                    ));
-                } else if with_headroom > limit {
-                    out.warning(
-                        quota,
-                        entry.value.span,
-                        format!("quota `{resource}: {limit}` holds namespace `{ns}` at maxRunners but not its headroom: it needs {needed} ({})", parts.join(" + ")),
-                    )
-                    .hint(format!("raise {resource} to {needed}, so replacement runners are not refused"));
+                            out.warning(quota, entry.value.span, message)
+                        };
+                        reported.hint(format!(
+                            "raise {resource} to at least {needed}, or lower maxRunners"
+                        ));
+                    }
+                    QuotaFit::ShortOfHeadroom { needed } => {
+                        let needed = needed.human_for(resource);
+                        out.warning(
+                            quota,
+                            entry.value.span,
+                            format!("quota `{resource}: {limit}` holds namespace `{ns}` at maxRunners but not its headroom: it needs {needed} ({parts})"),
+                        )
+                        .hint(format!("raise {resource} to {needed}, so replacement runners are not refused"));
+                    }
                 }
             }
         }

@@ -20,8 +20,7 @@ use super::scale_set::ScaleSet;
 use crate::index::{Object, ObjectIndex};
 use crate::pod::{self, Container};
 
-/// The label arcfleet puts on everything a fleet renders.
-pub const FLEET_LABEL: &str = "arcfleet.io/fleet";
+pub use arcfleet_arc::meta::arcfleet::FLEET_LABEL;
 
 /// An ARC controller Deployment.
 #[derive(Clone, Debug)]

@@ -1,6 +1,7 @@
 //! What the pods of a namespace cost its ResourceQuota: shared by `quota-headroom` and
 //! `quota-resources-missing`.
 
+use arcfleet_arc::meta::arcfleet::HEADROOM_ANNOTATION;
 use arcfleet_k8s::{ContainerDefaults, PodUsage, ResourceList};
 use arcfleet_yaml::Node;
 
@@ -71,7 +72,16 @@ pub(crate) fn demand<'i, 'a>(
         else {
             continue;
         };
-        let with_headroom = max + policy.headroom(max);
+        // A rendered set carries the headroom its spec chose; others get the policy's.
+        let headroom = set
+            .object
+            .annotation(HEADROOM_ANNOTATION)
+            .and_then(Node::scalar_text)
+            .and_then(|h| h.parse::<u64>().ok())
+            .unwrap_or_else(|| {
+                u64::from(policy.headroom.pods(u32::try_from(max).unwrap_or(u32::MAX)))
+            });
+        let with_headroom = max.saturating_add(headroom);
         pods.push(PodDemand {
             what: format!("runner pod of `{}`", set.object.name),
             owner: set.object.clone(),
