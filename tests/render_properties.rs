@@ -228,7 +228,20 @@ fn auto_quotas_hold_every_set_at_max_runners_plus_headroom_in_both_modes() {
                 .filter(|(k, _)| k.starts_with(&format!("AutoscalingRunnerSet {ns}/")))
             {
                 let max = ars["spec"]["maxRunners"].as_i64().unwrap();
-                let pods = max + i64::from(default_headroom(u32::try_from(max).unwrap()));
+                // The headroom the set was rendered with, which `validate` reads back: the
+                // default formula unless the spec chose one.
+                let headroom: i64 = ars["metadata"]["annotations"]
+                    [arcfleet_arc::meta::arcfleet::HEADROOM_ANNOTATION]
+                    .as_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert_eq!(
+                    headroom,
+                    i64::from(default_headroom(u32::try_from(max).unwrap())),
+                    "{key}"
+                );
+                let pods = max + headroom;
                 let pod = &ars["spec"]["template"]["spec"];
                 add(&pod_usage(&containers(pod)).0, pods);
                 // Kubernetes mode: the workflow pod comes from the mounted worker podspec.
@@ -236,6 +249,7 @@ fn auto_quotas_hold_every_set_at_max_runners_plus_headroom_in_both_modes() {
                     .as_array()
                     .unwrap()
                     .iter()
+                    .filter(|v| v["name"] == arcfleet_arc::runner::WORKER_PODSPEC_VOLUME)
                     .find_map(|v| v["configMap"]["name"].as_str())
                 {
                     let cm = &objects[&format!("ConfigMap {ns}/{cm}")];

@@ -15,8 +15,15 @@ use super::{outcome_of, print_diagnostics, read_source};
 use crate::Outcome;
 use crate::cli::{CheckArgs, CheckCommandArgs, ColorChoice, RenderArgs};
 
-/// Rules whose findings the spec check reports at the spec (`arcfleet_spec::resolve`).
-const SPEC_JUDGED_RULES: &[&str] = &["quota-headroom", "quota-resources-missing"];
+/// Rules the spec check judges at the spec (`arcfleet_spec::resolve`): quotas, where their
+/// causes are written; and references, which the render wires itself except those the spec
+/// names as already in the cluster (`existingSecret`, a class's volumes), which the rendered
+/// output alone cannot show.
+const SPEC_JUDGED_RULES: &[&str] = &[
+    "quota-headroom",
+    "quota-resources-missing",
+    "secret-ref-missing",
+];
 
 /// A render that passed the spec checks and the rules.
 struct Rendered {

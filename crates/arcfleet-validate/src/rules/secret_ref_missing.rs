@@ -19,10 +19,15 @@ declare_rule! {
     /// path), so a reference is only reported when the input does show that namespace's Secrets
     /// (or ConfigMaps) and none of them is the one named: then it is a wrong name, not one made
     /// elsewhere. This is the same for Helm values and for manifests: a chart's render never holds
-    /// the pre-created Secret either.
+    /// the pre-created Secret either. Mounted ConfigMaps are more often made out of band still (a
+    /// registry's CA bundle, Kubernetes' `kube-root-ca.crt` in every namespace), so one is
+    /// reported only when its name is close to one the input makes.
     SecretRefMissing, id: "secret-ref-missing", severity: Error,
     summary: "githubConfigSecret, imagePullSecrets and mounted ConfigMaps named in a namespace whose Secrets the input shows exist there"
 }
+
+/// The root CA bundle Kubernetes publishes in every namespace (`rootcacertpublisher`).
+const ROOT_CA_CONFIG_MAP: &str = "kube-root-ca.crt";
 
 impl Rule for SecretRefMissing {
     fn meta(&self) -> &'static RuleMeta {
@@ -74,13 +79,23 @@ impl Rule for SecretRefMissing {
                 let Some(node) = cm.get("name") else { continue };
                 let name = node.scalar_text().unwrap_or_default();
                 let optional = cm.get("optional").and_then(Node::as_bool) == Some(true);
+                // ConfigMaps are often made out of band (CA bundles by trust-manager, the root CA
+                // Kubernetes publishes in every namespace): only a name close to one the input
+                // makes is a typo rather than one made elsewhere.
+                let made = || {
+                    cx.index
+                        .in_namespace("ConfigMap", ns.unwrap_or_default())
+                        .map(|o| o.name)
+                };
                 if config_maps_shown
                     && !optional
                     && !is_placeholder(name)
+                    && name != ROOT_CA_CONFIG_MAP
                     && cx
                         .index
                         .get("ConfigMap", ns.unwrap_or_default(), name)
                         .is_none()
+                    && arcfleet_yaml::closest(name, made()).is_some()
                 {
                     report(cx, set, node, "ConfigMap", "mounted ConfigMap", out);
                 }
