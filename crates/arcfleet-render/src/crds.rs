@@ -5,12 +5,19 @@
 //! stays out of arcfleet (neither this repository nor the binary carries it). The release tag
 //! names the files of one version exactly (`arcfleet_arc::crds`), and kustomize, which Argo CD
 //! and Flux both run, fetches a `resources` entry that is a URL of a raw file when it builds
-//! (kustomize's `examples/remoteBuild.md`). Flux's kustomize-controller allows remote resources
-//! unless it runs with `--no-remote-bases=true` (fluxcd/kustomize-controller#638), and when it
+//! (kustomize's `examples/remoteBuild.md`; kubectl 1.32's kustomize 5.5.0 tries exactly that
+//! GET). Flux's kustomize-controller allows remote bases by default (`--no-remote-bases=false`,
+//! fluxcd/kustomize-controller#638; whether the flag also stops raw files is untested), and when it
 //! generates a kustomization for a folder without one, it takes a subfolder that has one as a
 //! single resource (fluxcd/pkg `kustomize/kustomize_generator.go`), so pointing Flux at the whole
-//! output works. Reading a chart the user pulled would need no network at sync time; it is not
-//! done yet.
+//! output works.
+//!
+//! Designs weighed: an Argo CD `Application` or a Flux `HelmRelease` of ARC's chart would tie the
+//! output to one GitOps tool and bring Helm's CRD handling (install once, never upgrade); reading
+//! a chart the user pulled (`helm pull --version X --untar`) would need no network at sync time
+//! and fit the stream, but makes rendering read more than the spec; it is not done yet. Files are
+//! named by tag, not commit: a reader sees the version, at the cost of trusting ARC not to move
+//! its release tags.
 //!
 //! Each CRD gets, through `commonAnnotations`:
 //! - `argocd.argoproj.io/sync-options: ServerSideApply=true,Prune=false`: every ARC CRD is larger
@@ -151,9 +158,15 @@ commonAnnotations:
         let emitted = on.emit().unwrap();
         assert!(!emitted.stream().contains("Kustomization"));
         assert_eq!(emitted.files().len(), emitted.object_count() + 1);
-        assert_eq!(emitted.file_only_paths().collect::<Vec<_>>(), [KUSTOMIZATION_PATH]);
+        assert_eq!(
+            emitted.file_only_paths().collect::<Vec<_>>(),
+            [KUSTOMIZATION_PATH]
+        );
 
-        for controller in ["{version: 0.14.2}", "{version: 0.14.2, crds: {render: false}}"] {
+        for controller in [
+            "{version: 0.14.2}",
+            "{version: 0.14.2, crds: {render: false}}",
+        ] {
             let off = crate::render(&fleet(controller)).unwrap().emit().unwrap();
             assert_eq!(off.files().len(), off.object_count(), "{controller}");
         }

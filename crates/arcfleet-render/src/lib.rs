@@ -33,8 +33,8 @@
 
 mod build;
 mod controller;
-mod credentials;
 mod crds;
+mod credentials;
 mod monitoring;
 mod object;
 mod output;
