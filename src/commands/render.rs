@@ -114,9 +114,16 @@ fn render_to_stdout(
         Ok(rendered) => rendered,
         Err(outcome) => return Ok((outcome, 0)),
     };
+    for path in rendered.emitted.file_only_paths() {
+        // The spec asks for more than a stream can hold; say so rather than drop it silently.
+        writeln!(
+            std::io::stderr(),
+            "note: {path} (controller.crds) is written only by `render --out`: a YAML stream carries objects, not a kustomization; apply ARC's CRDs separately"
+        )?;
+    }
     let stream = rendered.emitted.stream();
     std::io::stdout().lock().write_all(stream.as_bytes())?;
-    Ok((Outcome::Clean, rendered.files.len()))
+    Ok((Outcome::Clean, rendered.emitted.object_count()))
 }
 
 pub fn run(args: &RenderArgs, color: ColorChoice) -> Result<Outcome> {
@@ -161,7 +168,7 @@ fn render_into(fleet: &Path, out: &Path, args: &RenderArgs, color: ColorChoice) 
     };
     writeln!(
         std::io::stderr(),
-        "rendered {} objects into {}: {} written, {} unchanged, {} removed",
+        "rendered {} files into {}: {} written, {} unchanged, {} removed",
         rendered.files.len(),
         out.display(),
         written.written.len(),

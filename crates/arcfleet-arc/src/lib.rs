@@ -13,7 +13,8 @@
 //! - [`runner`]: the runner pod's wiring and each container mode's expansion;
 //! - [`credentials`]: the keys ARC reads GitHub credentials from;
 //! - [`controller`]: the controller's flags, environment and chart arguments;
-//! - [`chart`]: the charts' names, defaults, keys and refusals.
+//! - [`chart`]: the charts' names, defaults, keys and refusals;
+//! - [`crds`]: where each release publishes its CRDs.
 //!
 //! ```
 //! use arcfleet_arc::{SkewVerdict, Version};
@@ -24,6 +25,7 @@
 
 pub mod chart;
 pub mod controller;
+pub mod crds;
 pub mod credentials;
 pub mod meta;
 pub mod names;

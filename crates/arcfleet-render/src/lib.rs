@@ -1,8 +1,9 @@
 //! Renders a checked [`Fleet`] into typed Kubernetes objects and deterministic YAML.
 //!
 //! Data flow: [`render`] (fleet → [`Object`]s, sorted in apply order) → [`Manifests::files`]
-//! (one file per object, under a folder per namespace) or [`Manifests::stream`] (one YAML
-//! stream) → [`write_dir`] (atomic writes, pruning only files arcfleet wrote).
+//! (one file per object, under a folder per namespace, and the CRD kustomization that only a
+//! folder can carry) or [`Manifests::stream`] (one YAML stream of the objects) → [`write_dir`]
+//! (atomic writes, pruning only files arcfleet wrote).
 //!
 //! ```
 //! use std::sync::Arc;
@@ -32,6 +33,7 @@
 
 mod build;
 mod controller;
+mod crds;
 mod credentials;
 mod monitoring;
 mod object;
@@ -46,6 +48,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use rayon::prelude::*;
 
+pub use crds::Kustomization;
 pub use credentials::pull_secret_name;
 pub use object::Object;
 pub use output::{
@@ -70,6 +73,9 @@ pub enum RenderError {
     /// YAML emission failed.
     #[error(transparent)]
     Emit(arcfleet_yaml::EmitError),
+    /// `controller.crds` asks for the CRDs of a version without them (a resolved fleet never does).
+    #[error(transparent)]
+    UnknownRelease(arcfleet_arc::crds::UnknownRelease),
 }
 
 /// A rendered fleet.
@@ -81,6 +87,8 @@ pub struct Manifests {
     pub source_name: String,
     /// Every object, in apply order, then by namespace and name.
     pub objects: Vec<Object>,
+    /// ARC's CRDs, when `controller.crds` asks for them: a file, not an object.
+    pub crds: Option<Kustomization>,
 }
 
 /// One output file: a path relative to the output folder and its contents.
@@ -185,6 +193,7 @@ pub fn render(fleet: &Fleet) -> Result<Manifests, RenderError> {
         fleet_name: fleet.name.clone(),
         source_name: fleet.source_name.clone(),
         objects,
+        crds: crds::kustomization(fleet)?,
     })
 }
 
@@ -212,9 +221,17 @@ impl Manifests {
                 Ok((path, object.to_yaml().map_err(RenderError::Emit)?))
             })
             .collect::<Result<_, RenderError>>()?;
+        let file_only = match &self.crds {
+            Some(crds) => vec![(
+                crds::KUSTOMIZATION_PATH.to_owned(),
+                arcfleet_yaml::to_yaml(crds).map_err(RenderError::Emit)?,
+            )],
+            None => Vec::new(),
+        };
         Ok(Emitted {
             header: self.header(),
             objects,
+            file_only,
         })
     }
 
@@ -244,15 +261,18 @@ pub struct Emitted {
     header: String,
     /// (file path, YAML) per object, in apply order.
     objects: Vec<(String, String)>,
+    /// (file path, YAML) of files that are not objects, which the stream leaves out.
+    file_only: Vec<(String, String)>,
 }
 
 impl Emitted {
-    /// One file per object under a folder per namespace, each starting with the generated
-    /// header, sorted by path.
+    /// One file per object under a folder per namespace, and the files that are not objects,
+    /// each starting with the generated header, sorted by path.
     pub fn files(&self) -> Vec<RenderedFile> {
         let mut files: Vec<RenderedFile> = self
             .objects
             .iter()
+            .chain(&self.file_only)
             .map(|(path, yaml)| RenderedFile {
                 path: path.clone(),
                 contents: format!("{}{yaml}", self.header),
@@ -260,6 +280,17 @@ impl Emitted {
             .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
+    }
+
+    /// How many objects there are (files that are not objects not counted).
+    pub fn object_count(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// The paths of the files that are not objects (the CRD kustomization): [`Emitted::files`]
+    /// has them, [`Emitted::stream`] cannot.
+    pub fn file_only_paths(&self) -> impl Iterator<Item = &str> {
+        self.file_only.iter().map(|(path, _)| path.as_str())
     }
 
     /// Every object as one YAML stream, in apply order (for `--stdout` and Argo CD).

@@ -316,6 +316,16 @@ impl Checker<'_> {
                     Some(format!("remove updateStrategy: {}", serde_json::to_string(&strategy).unwrap_or_default().trim_matches('"'))),
                 );
         }
+        if let (Some(crds), Some(v)) = (&c.crds, version)
+            && crds.render
+            && let Err(unknown) = arcfleet_arc::crds::crd_urls(v)
+        {
+            self.error(
+                "/spec/controller/version",
+                format!("{unknown}; controller.crds.render needs the CRDs of a release"),
+                Some("use a released version, or set controller.crds.render: false".into()),
+            );
+        }
         Some(ResolvedController {
             spec: c.clone(),
             version: version?,

@@ -245,6 +245,21 @@ pub struct Controller {
     /// (`argocd.argoproj.io/`, `kustomize.toolkit.fluxcd.io/`) so it does not prune them.
     #[serde(default)]
     pub exclude_label_propagation_prefixes: Vec<String>,
+    /// ARC's CRDs of exactly `version`; not rendered when unset.
+    #[serde(default)]
+    pub crds: Option<Crds>,
+}
+
+/// ARC's CustomResourceDefinitions, written as `_crds/kustomization.yaml`: a kustomization whose
+/// resources are the CRD files of ARC's controller chart at the `version` release tag on GitHub
+/// (kustomize fetches them when it builds; arcfleet copies none), marked for server-side apply
+/// and an Argo CD sync wave before the controller, never pruned. Only with `render --out`: the
+/// YAML stream of `--stdout` and `generate` cannot carry them.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Crds {
+    /// Write the CRD kustomization.
+    pub render: bool,
 }
 
 /// `--update-strategy` values.
