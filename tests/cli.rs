@@ -160,3 +160,144 @@ fn schema_command_prints_the_spec_schema() {
         std::fs::read_to_string(common::root().join("docs/fleet-spec.schema.json")).unwrap();
     assert_eq!(committed, text(&out.stdout));
 }
+
+/// The three-orgs example with `edit` applied to its text, written to a temporary spec.
+fn three_orgs_with(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let text = edit(
+        std::fs::read_to_string(common::root().join("examples/three-orgs/fleet.yaml")).unwrap(),
+    );
+    std::fs::write(dir.path().join("fleet.yaml"), text).unwrap();
+    dir
+}
+
+#[test]
+fn render_reports_rendered_findings_once_at_the_spec_line_that_causes_them() {
+    // One floating image in a class that three sets use: six containers in the output.
+    let dir = three_orgs_with(|t| {
+        t.replace(
+            "actions-runner-with-gh:2.330.0",
+            "actions-runner-with-gh:latest",
+        )
+    });
+    let spec = dir.path().join("fleet.yaml");
+    let out = arcfleet(&["render", spec.to_str().unwrap(), "--stdout"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr.matches("warning[image-pinning]").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("(and 5 more like it in the rendered output)"),
+        "{stderr}"
+    );
+    let line = std::fs::read_to_string(&spec)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("actions-runner-with-gh:latest"))
+        .unwrap()
+        + 1;
+    assert!(
+        stderr.contains(&format!("--> {}:{line}:14", spec.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn render_judges_quotas_with_the_sets_headroom_and_the_policys() {
+    // github-runner's quota holds 25 pods: 12 runners + 3 headroom + 10 spare. A quota of exactly
+    // maxRunners warns about headroom, unless the set asks for none.
+    let tight = |t: String| t.replace("pods: \"25\"", "pods: \"12\"");
+    let dir = three_orgs_with(tight);
+    let spec = dir.path().join("fleet.yaml");
+    let out = arcfleet(&["render", spec.to_str().unwrap(), "--stdout"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr.matches("warning[spec]: quota `pods: 12`").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("they need 15"), "{stderr}");
+    assert!(
+        !stderr.contains("quota-headroom"),
+        "reported once, at the spec: {stderr}"
+    );
+
+    let dir = three_orgs_with(|t| {
+        tight(t).replacen(
+            "      maxRunners: 12\n",
+            "      maxRunners: 12\n      headroom: 0\n",
+            1,
+        )
+    });
+    let spec = dir.path().join("fleet.yaml");
+    let out = arcfleet(&["render", spec.to_str().unwrap(), "--stdout"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+    // `validate` reads the set's headroom back from the output: the same verdict.
+    let out_dir = dir.path().join("out");
+    let rendered = arcfleet(&[
+        "render",
+        spec.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        rendered.status.code(),
+        Some(0),
+        "{}",
+        text(&rendered.stderr)
+    );
+    let validated = arcfleet(&["validate", out_dir.to_str().unwrap()]);
+    assert_eq!(
+        validated.status.code(),
+        Some(0),
+        "{}",
+        text(&validated.stderr)
+    );
+    assert!(
+        text(&validated.stderr).contains("0 error(s), 0 warning(s)"),
+        "{}",
+        text(&validated.stderr)
+    );
+
+    // The policy's headroom formula is the default for sets that set none.
+    let policy = dir.path().join("policy.yaml");
+    std::fs::write(
+        &policy,
+        "apiVersion: arcfleet.io/v1alpha1\nkind: Policy\nheadroom: {minimum: 5, divisor: 4}\n",
+    )
+    .unwrap();
+    let dir = three_orgs_with(|t| t.replace("pods: \"25\"", "pods: \"16\""));
+    let spec = dir.path().join("fleet.yaml");
+    let out = arcfleet(&[
+        "render",
+        spec.to_str().unwrap(),
+        "--stdout",
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("quota `pods: 16`") && stderr.contains("they need 17"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_misspelt_quota_resource_is_refused_where_it_is_written() {
+    let dir = three_orgs_with(|t| t.replace("requests.cpu: \"10\"", "requests.cpus: \"10\""));
+    let spec = dir.path().join("fleet.yaml");
+    let out = arcfleet(&["render", spec.to_str().unwrap(), "--stdout"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`requests.cpus` is not a resource a ResourceQuota can limit"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `requests.cpu`?"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}

@@ -75,7 +75,14 @@ fn render_checked(
     // The same rules `validate` runs: refuse what would fail them.
     let report = arcfleet_validate::validate(as_sources(&files, out), &options);
     if !report.diagnostics.is_empty() {
-        print_diagnostics(&report.diagnostics, color)?;
+        // Reported where the user can change them: the spec, not the generated files.
+        let at_the_spec = arcfleet_render::provenance::at_the_spec(
+            &spec,
+            &fleet,
+            &manifests,
+            report.diagnostics.clone(),
+        );
+        print_diagnostics(&at_the_spec, color)?;
     }
     if report.errors() > 0 {
         writeln!(

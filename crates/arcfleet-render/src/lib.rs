@@ -38,6 +38,7 @@ mod credentials;
 mod monitoring;
 mod object;
 mod output;
+pub mod provenance;
 mod scale_set;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -197,6 +198,17 @@ pub fn render(fleet: &Fleet) -> Result<Manifests, RenderError> {
     })
 }
 
+/// The output file of `object`: `<namespace>/<kind>-<name>.yaml`, or `_cluster/...` for
+/// cluster-scoped objects.
+pub fn file_path(object: &Object) -> String {
+    let dir = object.namespace().unwrap_or(CLUSTER_DIR);
+    format!(
+        "{dir}/{}-{}.yaml",
+        object.kind().to_lowercase(),
+        object.name()
+    )
+}
+
 impl Manifests {
     fn header(&self) -> String {
         format!(
@@ -212,13 +224,10 @@ impl Manifests {
             .objects
             .par_iter()
             .map(|object| {
-                let dir = object.namespace().unwrap_or(CLUSTER_DIR);
-                let path = format!(
-                    "{dir}/{}-{}.yaml",
-                    object.kind().to_lowercase(),
-                    object.name()
-                );
-                Ok((path, object.to_yaml().map_err(RenderError::Emit)?))
+                Ok((
+                    file_path(object),
+                    object.to_yaml().map_err(RenderError::Emit)?,
+                ))
             })
             .collect::<Result<_, RenderError>>()?;
         let file_only = match &self.crds {

@@ -691,6 +691,7 @@ impl Checker<'_> {
                 max_runners: set.max_runners,
                 headroom,
                 runner,
+                overrides: set.overrides.clone(),
                 resources_pointer,
                 github_server_tls: set.github_server_tls.clone(),
                 proxy,
@@ -1199,9 +1200,7 @@ fn dns_label_message(what: &str, name: &str) -> String {
     )
 }
 
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
+use arcfleet_yaml::pointer_token as escape;
 
 fn suggest<I, S>(given: &str, known: I) -> Option<String>
 where

@@ -83,6 +83,8 @@ pub struct ResolvedSet {
     pub headroom: u32,
     /// The set's runner pod shape: its class with the set's overrides applied.
     pub runner: RunnerClass,
+    /// What the set changes of its class, as written.
+    pub overrides: Option<ClassOverrides>,
     /// Where in the spec the runner container's resources are set (the set's override or the
     /// class), for messages.
     pub resources_pointer: String,
@@ -248,12 +250,9 @@ impl PodShape {
     }
 }
 
-/// JSON Pointer of runner class `name`.
-pub(crate) fn class_pointer(name: &str) -> String {
-    format!(
-        "/spec/runnerClasses/{}",
-        name.replace('~', "~0").replace('/', "~1")
-    )
+/// JSON Pointer of runner class `name` in the spec.
+pub fn class_pointer(name: &str) -> String {
+    format!("/spec/runnerClasses/{}", arcfleet_yaml::pointer_token(name))
 }
 
 impl RunnerClass {

@@ -80,9 +80,7 @@ fn lost_keys(given: &Value, kept: &Value, at: String, what: &str, out: &mut Vec<
     }
 }
 
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
+use arcfleet_yaml::pointer_token as escape;
 
 #[cfg(test)]
 mod tests {

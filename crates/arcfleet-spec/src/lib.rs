@@ -36,7 +36,10 @@ mod load;
 pub mod model;
 
 pub use check::{ResolveOptions, resolve};
-pub use fleet::{Fleet, PodShape, ResolvedController, ResolvedNamespace, ResolvedSet};
+pub use fleet::{
+    Fleet, PodShape, ResolvedController, ResolvedNamespace, ResolvedSet, ShapeContainer,
+    class_pointer,
+};
 pub use load::{LoadedSpec, SPEC_RULE, load_spec};
 pub use model::FleetDocument;
 

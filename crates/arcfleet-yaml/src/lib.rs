@@ -16,6 +16,6 @@ mod typed;
 
 pub use emit::{EmitError, to_yaml};
 pub use load::{Document, Limits, LoadError, load};
-pub use node::{Entry, Node, NodeValue, Scalar, ScalarStyle};
+pub use node::{Entry, Node, NodeValue, Scalar, ScalarStyle, pointer_token};
 pub use resolve::{Resolved, to_json};
 pub use typed::{TypedError, closest, from_node};

@@ -191,7 +191,7 @@ impl Node {
         keys.iter().try_fold(self, |node, key| node.get(key))
     }
 
-    /// The node at a JSON Pointer (`/spec/template/spec/containers/0`).
+    /// The node at a JSON Pointer (`/spec/template/spec/containers/0`); see [`pointer_token`].
     pub fn pointer(&self, pointer: &str) -> Option<&Node> {
         if pointer.is_empty() {
             return Some(self);
@@ -394,6 +394,15 @@ impl Node {
                 .sum(),
         }
     }
+}
+
+/// A key as one JSON Pointer token (RFC 6901: `~` as `~0`, `/` as `~1`).
+///
+/// ```
+/// assert_eq!(arcfleet_yaml::pointer_token("nvidia.com/gpu"), "nvidia.com~1gpu");
+/// ```
+pub fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
     path.iter()
         .filter_map(|segment| match segment {
             Segment::Seq { index } => Some(index.to_string()),
-            Segment::Map { key } => Some(key.replace('~', "~0").replace('/', "~1")),
+            Segment::Map { key } => Some(crate::pointer_token(key)),
             Segment::Enum { .. } | Segment::Unknown => None,
         })
         .fold(String::new(), |acc, token| format!("{acc}/{token}"))
