@@ -49,6 +49,22 @@ pub enum Command {
     Policy,
     /// Print the fleet spec's JSON Schema (for editor completion).
     Schema,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    ///
+    /// For example `arcfleet completions bash > ~/.local/share/bash-completion/completions/arcfleet`,
+    /// `arcfleet completions zsh > ~/.zfunc/_arcfleet` (with `~/.zfunc` in `fpath`) or
+    /// `arcfleet completions fish > ~/.config/fish/completions/arcfleet.fish`.
+    Completions {
+        /// The shell the script is for.
+        shell: clap_complete::Shell,
+    },
+    /// Print a man page (roff).
+    ///
+    /// For example `arcfleet man validate | man -l -`.
+    Man {
+        /// The subcommand whose page to print; without it, the page of `arcfleet` itself.
+        command: Option<String>,
+    },
 }
 
 /// `arcfleet check`.
