@@ -68,7 +68,8 @@ pub enum Command {
     },
     /// Print a man page (roff).
     ///
-    /// For example `arcfleet man validate | man -l -`.
+    /// For example `arcfleet man validate | man -l -`. The same pages are committed in
+    /// `docs/man/` for packagers.
     Man {
         /// The subcommand whose page to print; without it, the page of `arcfleet` itself.
         command: Option<String>,
