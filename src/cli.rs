@@ -1,12 +1,20 @@
 //! Command-line arguments.
 
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
+use arcfleet_arc::{CHART_RELEASE, KNOWN_RELEASES, Version};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Generate and validate Actions Runner Controller (ARC v2) fleets for GitOps.
 #[derive(Debug, Parser)]
-#[command(name = "arcfleet", version, about, max_term_width = 100)]
+#[command(
+    name = "arcfleet",
+    version,
+    long_version = long_version(),
+    about,
+    max_term_width = 100
+)]
 pub struct Cli {
     /// When to color output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -49,6 +57,47 @@ pub enum Command {
     Policy,
     /// Print the fleet spec's JSON Schema (for editor completion).
     Schema,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    ///
+    /// For example `arcfleet completions bash > ~/.local/share/bash-completion/completions/arcfleet`,
+    /// `arcfleet completions zsh > ~/.zfunc/_arcfleet` (with `~/.zfunc` in `fpath`) or
+    /// `arcfleet completions fish > ~/.config/fish/completions/arcfleet.fish`.
+    Completions {
+        /// The shell the script is for.
+        shell: clap_complete::Shell,
+    },
+    /// Print a man page (roff).
+    ///
+    /// For example `arcfleet man validate | man -l -`. The same pages are committed in
+    /// `docs/man/` for packagers.
+    Man {
+        /// The subcommand whose page to print; without it, the page of `arcfleet` itself.
+        command: Option<String>,
+    },
+}
+
+/// `--version`'s text: the release and which ARC versions it knows, so a bug report names both.
+/// `-V` stays the bare release. clap takes a `&'static str`; the versions are `arcfleet_arc`'s
+/// constants, formatted once when clap asks, as they have no `const` formatting. Plain ASCII
+/// ("to", not a dash): the text is also the man page's VERSION, and groff without a
+/// preprocessor warns about any other character.
+fn long_version() -> &'static str {
+    static TEXT: LazyLock<String> = LazyLock::new(|| {
+        // Folded from the chart release so neither list order nor an empty list matters.
+        let oldest = KNOWN_RELEASES
+            .iter()
+            .copied()
+            .fold(CHART_RELEASE, Version::min);
+        let newest = KNOWN_RELEASES
+            .iter()
+            .copied()
+            .fold(CHART_RELEASE, Version::max);
+        format!(
+            "{} (ARC {CHART_RELEASE}; scale-set charts {oldest} to {newest} understood)",
+            env!("CARGO_PKG_VERSION")
+        )
+    });
+    &TEXT
 }
 
 /// `arcfleet check`.

@@ -3,6 +3,13 @@
 
 mod common;
 
+#[path = "../src/cli.rs"]
+#[allow(dead_code)]
+mod cli;
+
+use std::collections::BTreeSet;
+
+use clap::CommandFactory;
 use common::check_artifact as check;
 
 #[test]
@@ -28,6 +35,47 @@ fn default_policy_is_up_to_date() {
 #[test]
 fn rule_reference_is_up_to_date() {
     check("docs/rules.md", &arcfleet_validate::rules_markdown());
+}
+
+/// `docs/man/`: the page of `arcfleet` and of each subcommand, as `arcfleet man` prints them.
+#[test]
+fn man_pages_are_up_to_date() {
+    let man = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_arcfleet"))
+            .arg("man")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "arcfleet man {args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let mut pages = vec![("arcfleet.1".to_string(), man(&[]))];
+    for sub in cli::Cli::command().get_subcommands() {
+        let name = sub.get_name();
+        pages.push((format!("arcfleet-{name}.1"), man(&[name])));
+    }
+    let dir = common::root().join("docs/man");
+    let update = std::env::var_os("ARCFLEET_UPDATE").is_some();
+    if update {
+        std::fs::create_dir_all(&dir).unwrap();
+    }
+    for (file, roff) in &pages {
+        check(&format!("docs/man/{file}"), roff);
+    }
+    // The page of a subcommand that is gone is stale too.
+    let expected: BTreeSet<&str> = pages.iter().map(|(file, _)| file.as_str()).collect();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !expected.contains(file.as_str()) {
+            if update {
+                std::fs::remove_file(dir.join(&file)).unwrap();
+            } else {
+                panic!(
+                    "docs/man/{file} is no subcommand's page; run the test again with ARCFLEET_UPDATE=1"
+                );
+            }
+        }
+    }
 }
 
 #[test]

@@ -149,6 +149,31 @@ fn version_and_help_exit_0() {
     assert_eq!(arcfleet(&["render", "--help"]).status.code(), Some(0));
 }
 
+/// `--version` names the ARC versions arcfleet knows, from `arcfleet_arc`'s constants; `-V`
+/// stays the bare release.
+#[test]
+fn long_version_names_the_arc_versions() {
+    use arcfleet_arc::{CHART_RELEASE, KNOWN_RELEASES};
+    let oldest = KNOWN_RELEASES.iter().min().unwrap();
+    let newest = KNOWN_RELEASES.iter().max().unwrap();
+    assert!(*oldest <= CHART_RELEASE && CHART_RELEASE <= *newest);
+    let long = arcfleet(&["--version"]);
+    assert_eq!(long.status.code(), Some(0));
+    assert_eq!(
+        text(&long.stdout),
+        format!(
+            "arcfleet {} (ARC {CHART_RELEASE}; scale-set charts {oldest} to {newest} understood)\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    let short = arcfleet(&["-V"]);
+    assert_eq!(short.status.code(), Some(0));
+    assert_eq!(
+        text(&short.stdout),
+        format!("arcfleet {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
 #[test]
 fn schema_command_prints_the_spec_schema() {
     let out = arcfleet(&["schema"]);

@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns an [`Outcome`] or an error.
 
+mod docs;
 pub(crate) mod render;
 mod rules;
 mod validate;
@@ -32,6 +33,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             writeln!(std::io::stdout(), "{schema}")?;
             Ok(Outcome::Clean)
         }
+        Command::Completions { shell } => docs::completions(shell),
+        Command::Man { command } => docs::man(command.as_deref()),
     }
 }
 
