@@ -83,18 +83,13 @@ pub enum Command {
 /// preprocessor warns about any other character.
 fn long_version() -> &'static str {
     static TEXT: LazyLock<String> = LazyLock::new(|| {
-        // Folded from the chart release so neither list order nor an empty list matters.
-        let oldest = KNOWN_RELEASES
-            .iter()
-            .copied()
-            .fold(CHART_RELEASE, Version::min);
-        let newest = KNOWN_RELEASES
-            .iter()
-            .copied()
-            .fold(CHART_RELEASE, Version::max);
+        let mut releases = KNOWN_RELEASES.to_vec();
+        releases.sort_unstable();
+        let releases: Vec<String> = releases.iter().map(Version::to_string).collect();
         format!(
-            "{} (ARC {CHART_RELEASE}; scale-set charts {oldest} to {newest} understood)",
-            env!("CARGO_PKG_VERSION")
+            "{} (renders ARC {CHART_RELEASE}; knows the charts of ARC {})",
+            env!("CARGO_PKG_VERSION"),
+            releases.join(", ")
         )
     });
     &TEXT
