@@ -16,14 +16,8 @@ use crate::Outcome;
 use crate::cli::{CheckArgs, CheckCommandArgs, ColorChoice, RenderArgs};
 
 /// Rules the spec check judges at the spec (`arcfleet_spec::resolve`): quotas, where their
-/// causes are written; and references, which the render wires itself except those the spec
-/// names as already in the cluster (`existingSecret`, a class's volumes), which the rendered
-/// output alone cannot show.
-const SPEC_JUDGED_RULES: &[&str] = &[
-    "quota-headroom",
-    "quota-resources-missing",
-    "secret-ref-missing",
-];
+/// causes are written.
+const SPEC_JUDGED_RULES: &[&str] = &["quota-headroom", "quota-resources-missing"];
 
 /// A render that passed the spec checks and the rules.
 struct Rendered {

@@ -139,4 +139,8 @@ pub mod arcfleet {
     /// beyond `maxRunners` (the spec's `headroom`), so that `validate` judges the quota with the
     /// headroom the fleet was rendered with rather than the policy's formula.
     pub const HEADROOM_ANNOTATION: &str = "arcfleet.io/headroom";
+    /// Annotation on a scale set: the objects it refers to that exist outside the input
+    /// (`Secret/gh-pat, ConfigMap/harbor-ca`), made by hand or by another tool. `validate` does
+    /// not look for them in the input; `render` writes it for what the spec names as existing.
+    pub const EXTERNAL_ANNOTATION: &str = "arcfleet.io/external";
 }

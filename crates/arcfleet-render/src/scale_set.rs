@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use arcfleet_arc::meta::arcfleet::HEADROOM_ANNOTATION;
+use arcfleet_arc::meta::arcfleet::{EXTERNAL_ANNOTATION, HEADROOM_ANNOTATION};
 use arcfleet_arc::meta::{
     CLEANUP_FINALIZER, COMPONENT_LABEL, Cleanup, SCALE_SET_COMPONENT, SCALE_SET_NAME_LABEL,
     SCALE_SET_NAMESPACE_LABEL, VERSION_LABEL,
@@ -303,8 +303,37 @@ fn scale_set(
         .map(|(c, name)| (c.annotation().to_string(), name.clone()))
         .collect();
     annotations.insert(HEADROOM_ANNOTATION.to_string(), set.headroom.to_string());
+    let external = external_refs(set, class);
+    if !external.is_empty() {
+        annotations.insert(EXTERNAL_ANNOTATION.to_string(), external.join(", "));
+    }
     ars.metadata.annotations = Some(annotations);
     ars
+}
+
+/// What the set refers to that the spec says exists already (`Kind/name`, sorted): the
+/// credentials Secret of `existingSecret`, the ConfigMaps and Secrets of the class's volumes,
+/// the GitHub server's CA ConfigMap.
+fn external_refs(set: &ResolvedSet, class: &RunnerClass) -> Vec<String> {
+    let mut refs = std::collections::BTreeSet::new();
+    if let Some(secret) = &set.auth.existing_secret {
+        refs.insert(format!("Secret/{secret}"));
+    }
+    for volume in class.volumes.iter().filter_map(|v| kube::<Volume>(Some(v))) {
+        if let Some(cm) = volume.config_map {
+            refs.insert(format!("ConfigMap/{}", cm.name));
+        }
+        if let Some(name) = volume.secret.and_then(|s| s.secret_name) {
+            refs.insert(format!("Secret/{name}"));
+        }
+    }
+    if let Some(tls) = &set.github_server_tls {
+        refs.insert(format!(
+            "ConfigMap/{}",
+            tls.certificate_from.config_map_key_ref.name
+        ));
+    }
+    refs.into_iter().collect()
 }
 
 fn runner_template(

@@ -1,3 +1,4 @@
+use arcfleet_arc::meta::arcfleet::EXTERNAL_ANNOTATION;
 use arcfleet_yaml::Node;
 
 use crate::views::credentials::{namespace_has_secrets, produced_secret, secret_source};
@@ -21,7 +22,10 @@ declare_rule! {
     /// elsewhere. This is the same for Helm values and for manifests: a chart's render never holds
     /// the pre-created Secret either. Mounted ConfigMaps are more often made out of band still (a
     /// registry's CA bundle, Kubernetes' `kube-root-ca.crt` in every namespace), so one is
-    /// reported only when its name is close to one the input makes.
+    /// reported only when its name is close to one the input makes. A scale set may list what it
+    /// refers to that exists outside the input in `arcfleet.io/external` (`Secret/gh-pat,
+    /// ConfigMap/harbor-ca`); `arcfleet render` writes it for `existingSecret` and a class's
+    /// volumes.
     SecretRefMissing, id: "secret-ref-missing", severity: Error,
     summary: "githubConfigSecret, imagePullSecrets and mounted ConfigMaps named in a namespace whose Secrets the input shows exist there"
 }
@@ -37,13 +41,29 @@ impl Rule for SecretRefMissing {
     fn check(&self, cx: &Context<'_, '_>, out: &mut Findings) {
         for set in &cx.views.scale_sets {
             let ns = set.namespace();
+            // What the set says exists outside the input (arcfleet writes it for `existingSecret`
+            // and a class's volumes).
+            let external: Vec<&str> = set
+                .object
+                .annotation(EXTERNAL_ANNOTATION)
+                .and_then(Node::scalar_text)
+                .map(|list| list.split(',').map(str::trim).collect())
+                .unwrap_or_default();
+            let is_external = |kind: &str, name: &str| {
+                external
+                    .iter()
+                    .any(|e| e.split_once('/') == Some((kind, name)))
+            };
             let secrets_shown = namespace_has_secrets(cx.index, ns);
             if set.field("vaultConfig").is_none()
                 && secrets_shown
                 && let Some(node) = set.field("githubConfigSecret")
             {
                 let name = node.scalar_text().unwrap_or_default();
-                if !is_placeholder(name) && secret_source(cx.index, ns, name).is_none() {
+                if !is_placeholder(name)
+                    && !is_external("Secret", name)
+                    && secret_source(cx.index, ns, name).is_none()
+                {
                     report(cx, set, node, "Secret", "githubConfigSecret", out);
                 }
             }
@@ -59,6 +79,7 @@ impl Rule for SecretRefMissing {
                 let name = node.scalar_text().unwrap_or_default();
                 if secrets_shown
                     && !is_placeholder(name)
+                    && !is_external("Secret", name)
                     && secret_source(cx.index, ns, name).is_none()
                 {
                     report(cx, set, node, "Secret", "image pull secret", out);
@@ -91,6 +112,7 @@ impl Rule for SecretRefMissing {
                     && !optional
                     && !is_placeholder(name)
                     && name != ROOT_CA_CONFIG_MAP
+                    && !is_external("ConfigMap", name)
                     && cx
                         .index
                         .get("ConfigMap", ns.unwrap_or_default(), name)
