@@ -243,3 +243,116 @@ fn the_rendered_fields_pass_every_rule() {
         "{shown}"
     );
 }
+
+/// The chart's render (arcfleet's emulation, which agrees with helm on ARC's chart test suite
+/// and on random values: `tests/chart_conformance.rs`, `tests/integration/helm-differential.sh`)
+/// of the values that mean what the DinD set of `every-field.yaml` says.
+fn chart_render_of_equivalent_values() -> Value {
+    let values = r#"
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: dind-runners, namespace: flux-system}
+spec:
+  releaseName: dind-runners
+  targetNamespace: runners
+  chart:
+    spec: {chart: gha-runner-scale-set, version: 0.14.2, sourceRef: {kind: HelmRepository, name: arc}}
+  values:
+    githubConfigUrl: https://ghes.example.com/acme
+    githubConfigSecret: github-app
+    runnerScaleSetName: dind-runners
+    maxRunners: 4
+    controllerServiceAccount: {name: arc-gha-rs-controller, namespace: arc-systems}
+    containerMode: {type: dind}
+    githubServerTLS:
+      certificateFrom: {configMapKeyRef: {name: ghes-ca, key: ca.crt}}
+      runnerMountPath: /usr/local/share/ca-certificates/
+    proxy:
+      https: {url: "http://proxy.example.com:3128", credentialSecretRef: proxy-auth}
+      noProxy: [ghes.example.com]
+    template:
+      metadata:
+        labels: {team: platform}
+        annotations: {cluster-autoscaler.kubernetes.io/safe-to-evict: "false"}
+      spec:
+        serviceAccountName: ci-runner
+        securityContext: {fsGroup: 1001}
+        affinity:
+          nodeAffinity:
+            requiredDuringSchedulingIgnoredDuringExecution:
+              nodeSelectorTerms:
+                - matchExpressions: [{key: node-role, operator: In, values: [ci]}]
+        volumes:
+          - {name: harbor-ca, configMap: {name: harbor-ca}}
+        containers:
+          - name: runner
+            image: ghcr.io/actions/actions-runner:2.330.0
+            command: [/home/runner/run.sh]
+            env: [{name: RUNNER_WAIT_FOR_DOCKER_IN_SECONDS, value: "300"}]
+            volumeMounts: [{name: harbor-ca, mountPath: /etc/ssl/harbor, readOnly: true}]
+"#;
+    let source = std::sync::Arc::new(arcfleet_diag::SourceFile::new("release.yaml", values));
+    let (documents, problems) = arcfleet_validate::parse(&[source]);
+    assert!(problems.is_empty(), "{problems:?}");
+    let rendered = arcfleet_validate::chart::render(&documents);
+    assert!(rendered.problems.is_empty(), "{:?}", rendered.problems);
+    rendered
+        .documents
+        .iter()
+        .map(|(doc, _)| arcfleet_yaml::to_json(&doc.root))
+        .find(|o| o["kind"] == "AutoscalingRunnerSet")
+        .expect("the chart renders the scale set")
+}
+
+/// Items of a list, sorted by name, as a set to compare.
+fn by_name(list: &Value, leave_out: &[&str]) -> Vec<Value> {
+    let mut items: Vec<Value> = list
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|i| !leave_out.contains(&i["name"].as_str().unwrap_or_default()))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    items.sort_by_key(|i| i["name"].as_str().unwrap_or_default().to_string());
+    items
+}
+
+#[test]
+fn the_new_fields_render_as_the_chart_renders_the_same_values() {
+    let chart = chart_render_of_equivalent_values();
+    let objects = rendered();
+    let ours = find(&objects, "AutoscalingRunnerSet", "dind-runners");
+    for field in ["githubServerTLS", "proxy", "githubConfigUrl"] {
+        assert_eq!(ours["spec"][field], chart["spec"][field], "{field}");
+    }
+    let (our_pod, chart_pod) = (&ours["spec"]["template"], &chart["spec"]["template"]);
+    for field in ["labels", "annotations"] {
+        assert_eq!(
+            our_pod["metadata"][field], chart_pod["metadata"][field],
+            "{field}"
+        );
+    }
+    for field in ["serviceAccountName", "securityContext", "affinity"] {
+        assert_eq!(our_pod["spec"][field], chart_pod["spec"][field], "{field}");
+    }
+    // The DinD daemon's storage is arcfleet's addition (the chart's DinD mode has no value for
+    // it); everything else the pod mounts is the chart's.
+    assert_eq!(
+        by_name(&our_pod["spec"]["volumes"], &["dind-storage"]),
+        by_name(&chart_pod["spec"]["volumes"], &[])
+    );
+    let (our_runner, chart_runner) = (
+        container(&our_pod["spec"], "containers", "runner"),
+        container(&chart_pod["spec"], "containers", "runner"),
+    );
+    assert_eq!(
+        by_name(&our_runner["env"], &[]),
+        by_name(&chart_runner["env"], &[])
+    );
+    assert_eq!(
+        by_name(&our_runner["volumeMounts"], &[]),
+        by_name(&chart_runner["volumeMounts"], &[])
+    );
+}
