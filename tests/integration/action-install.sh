@@ -53,23 +53,36 @@ exe="$work/arcfleet"
 
 # A release in cargo-dist's layout and checksum format (`<sha256> *<name>`).
 srv="$work/srv"
-release() { # release TAG -> archives for linux x86_64 (tar.xz) and windows x86_64 (zip)
-  local dir="$srv/download/$1" stage="$work/stage-$1"
-  mkdir -p "$dir" "$stage/arcfleet-x86_64-unknown-linux-musl" "$stage/win"
-  cp "$exe" "$stage/arcfleet-x86_64-unknown-linux-musl/arcfleet"
-  cp "$root/README.md" "$stage/arcfleet-x86_64-unknown-linux-musl/"
-  XZ_OPT=-1 tar -cJf "$dir/arcfleet-x86_64-unknown-linux-musl.tar.xz" -C "$stage" arcfleet-x86_64-unknown-linux-musl
-  cp "$exe" "$stage/win/arcfleet.exe"
-  (cd "$stage/win" && python3 -m zipfile -c "$dir/arcfleet-x86_64-pc-windows-msvc.zip" arcfleet.exe)
+release() { # release TAG TRIPLE… -> the archives of those targets (.zip for Windows, else .tar.xz)
+  local tag="$1" dir="$srv/download/$1" stage="$work/stage-$1" t
+  shift
+  mkdir -p "$dir"
+  for t in "$@"; do
+    case "$t" in
+      *windows*)
+        mkdir -p "$stage/$t"
+        cp "$exe" "$stage/$t/arcfleet.exe"
+        (cd "$stage/$t" && python3 -m zipfile -c "$dir/arcfleet-$t.zip" arcfleet.exe)
+        ;;
+      *)
+        mkdir -p "$stage/arcfleet-$t"
+        cp "$exe" "$stage/arcfleet-$t/arcfleet"
+        cp "$root/README.md" "$stage/arcfleet-$t/"
+        XZ_OPT=-0 tar -cJf "$dir/arcfleet-$t.tar.xz" -C "$stage" "arcfleet-$t"
+        ;;
+    esac
+  done
   for a in "$dir"/*.tar.xz "$dir"/*.zip; do
+    [ -e "$a" ] || continue
     printf '%s *%s\n\n' "$(sha256sum "$a" | cut -d' ' -f1)" "$(basename "$a")" > "$a.sha256"
   done
 }
-release "$tag"
+release "$tag" x86_64-unknown-linux-musl aarch64-unknown-linux-musl x86_64-apple-darwin \
+  aarch64-apple-darwin x86_64-pc-windows-msvc
 mkdir -p "$srv/latest"
 cp -r "$srv/download/$tag" "$srv/latest/download"
 # v0.0.1-tampered: the archive changed after its checksum was written.
-release v0.0.1-tampered
+release v0.0.1-tampered x86_64-unknown-linux-musl
 echo "tampered" >> "$srv/download/v0.0.1-tampered/arcfleet-x86_64-unknown-linux-musl.tar.xz"
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -126,6 +139,14 @@ run windows "$tag" RUNNER_OS=Windows || { show windows; fail "windows: the insta
 [ ! -s "$work/windows.cargo" ] || fail "windows: cargo was called"
 "$work/windows/bin/arcfleet.exe" --version > /dev/null || fail "windows: arcfleet.exe from the zip does not run"
 echo "ok: the Windows zip installs arcfleet.exe without cargo"
+# Every other runner platform finds its own archive (the binary inside is this machine's).
+for platform in Linux:ARM64:aarch64-unknown-linux-musl macOS:X64:x86_64-apple-darwin macOS:ARM64:aarch64-apple-darwin; do
+  IFS=: read -r os arch triple <<< "$platform"
+  run "$os-$arch" "$tag" RUNNER_OS="$os" RUNNER_ARCH="$arch" || { show "$os-$arch"; fail "$os/$arch: the installer failed"; }
+  grep -q "arcfleet-$triple.tar.xz sha256 .* verified" "$work/$os-$arch.out" || { show "$os-$arch"; fail "$os/$arch: not $triple"; }
+  [ -x "$work/$os-$arch/bin/arcfleet" ] && [ ! -s "$work/$os-$arch.cargo" ] || fail "$os/$arch: not installed, or cargo called"
+  echo "ok: $os/$arch installs arcfleet-$triple.tar.xz"
+done
 
 # b. A wrong checksum: refused, non-zero, nothing installed, cargo not called.
 if run tampered v0.0.1-tampered; then show tampered; fail "a tampered archive was installed"; fi
