@@ -26,10 +26,10 @@ fn generated_examples_are_up_to_date() {
         }
         for file in &files {
             let path = out.join(&file.path);
-            if let Ok(current) = std::fs::read_to_string(&path) {
-                if current != file.contents {
-                    stale.push(format!("generated/{example}/{}: differs", file.path));
-                }
+            if let Ok(current) = std::fs::read_to_string(&path)
+                && current != file.contents
+            {
+                stale.push(format!("generated/{example}/{}: differs", file.path));
             }
         }
     }
