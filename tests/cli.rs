@@ -3,21 +3,9 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn arcfleet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_arcfleet"))
-        .args(args)
-        .current_dir(common::root())
-        .env_remove("KUBE_VERSION")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("arcfleet runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{arcfleet, text};
 
 #[test]
 fn render_to_stdout_prints_only_a_yaml_stream() {

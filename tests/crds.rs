@@ -4,26 +4,13 @@
 
 mod common;
 
-use std::process::{Command, Output};
 
 use arcfleet_arc::crds::{GROUP, PLURALS};
 
 /// `mixed-hardware` is the example with `controller.crds.render: true`.
 const FLEET: &str = "examples/mixed-hardware/fleet.yaml";
 
-fn arcfleet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_arcfleet"))
-        .args(args)
-        .current_dir(common::root())
-        .env_remove("KUBE_VERSION")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("arcfleet runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{arcfleet, text};
 
 #[test]
 fn the_rendered_folder_with_crds_validates_clean() {

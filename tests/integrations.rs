@@ -25,9 +25,7 @@ fn arcfleet_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().expect("arcfleet runs")
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::text;
 
 fn yaml(path: &str) -> Vec<serde_json::Value> {
     common::yaml_values(&common::root().join(path))

@@ -29,9 +29,7 @@ fn arcfleet_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::text;
 
 /// A copy of a generated example in a temporary folder, with `edit` applied to one file.
 fn broken_example(example: &str, file: &str, from: &str, to: &str) -> tempfile::TempDir {

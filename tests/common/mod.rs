@@ -8,6 +8,23 @@ use arcfleet_diag::SourceFile;
 use arcfleet_render::Manifests;
 use arcfleet_spec::{Fleet, ResolveOptions};
 
+/// Runs the `arcfleet` binary from the repository root, without the environment variables that
+/// change its defaults, colour off.
+pub fn arcfleet(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_arcfleet"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("KUBE_VERSION")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("arcfleet runs")
+}
+
+/// Program output as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

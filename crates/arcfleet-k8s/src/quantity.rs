@@ -133,14 +133,7 @@ impl Quantity {
             return canonical.text;
         }
         let units = self.nanos / NANO;
-        for (suffix, shift) in [
-            ("Ei", 60),
-            ("Pi", 50),
-            ("Ti", 40),
-            ("Gi", 30),
-            ("Mi", 20),
-            ("Ki", 10),
-        ] {
+        for (suffix, shift) in BINARY_SUFFIXES {
             let unit = 1i128 << shift;
             if units.abs() >= unit && (units * 100) % unit == 0 {
                 let hundredths = units * 100 / unit;
@@ -157,6 +150,16 @@ impl Quantity {
     }
 }
 
+/// Binary suffixes, largest first, with their power of two.
+const BINARY_SUFFIXES: [(&str, u32); 6] = [
+    ("Ei", 60),
+    ("Pi", 50),
+    ("Ti", 40),
+    ("Gi", 30),
+    ("Mi", 20),
+    ("Ki", 10),
+];
+
 #[derive(Clone, Copy)]
 enum Style {
     Binary,
@@ -167,14 +170,7 @@ fn format_nanos(nanos: i128, style: Style) -> String {
     if nanos % NANO == 0 {
         let units = nanos / NANO;
         if let Style::Binary = style {
-            for (suffix, shift) in [
-                ("Ei", 60),
-                ("Pi", 50),
-                ("Ti", 40),
-                ("Gi", 30),
-                ("Mi", 20),
-                ("Ki", 10),
-            ] {
+            for (suffix, shift) in BINARY_SUFFIXES {
                 let unit = 1i128 << shift;
                 if units != 0 && units % unit == 0 {
                     return format!("{}{suffix}", units / unit);
