@@ -130,7 +130,7 @@ for case in tag:"$tag" latest:latest; do
   run "$name" "$v" || { show "$name"; fail "$v: the installer failed"; }
   [ ! -s "$work/$name.cargo" ] || fail "$v: cargo was called: $(cat "$work/$name.cargo")"
   grep -q "sha256 .* verified" "$work/$name.out" || { show "$name"; fail "$v: no checksum verification reported"; }
-  out="$("$work/$name/bin/arcfleet" --version)"
+  out="$("$work/$name/bin/arcfleet" -V)"
   [ "$out" = "arcfleet $version" ] || fail "$v: the installed arcfleet says '$out'"
   [ "$(cat "$work/$name.path")" = "$work/$name/bin" ] || fail "$v: GITHUB_PATH holds '$(cat "$work/$name.path")'"
   echo "ok: $v installs from the release and runs ($out) without cargo"
