@@ -4,7 +4,6 @@
 
 mod common;
 
-
 use arcfleet_arc::crds::{GROUP, PLURALS};
 
 /// `mixed-hardware` is the example with `controller.crds.render: true`.
