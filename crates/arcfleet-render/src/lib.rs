@@ -68,6 +68,10 @@ pub enum RenderError {
     /// A set names a class the fleet does not have (a resolved fleet never does).
     #[error("runner class `{0}` is not defined")]
     UnknownClass(String),
+    /// A Kubernetes fragment of the spec does not convert to its type (a resolved fleet's
+    /// always do: the spec check parsed them).
+    #[error("a Kubernetes fragment of the spec is not valid: {0}")]
+    Fragment(String),
     /// Two different objects would have one name (a resolved fleet never has them).
     #[error("two different objects are rendered as {0}")]
     Conflict(String),

@@ -120,7 +120,7 @@ pub(crate) fn objects(fleet: &Fleet, set: &ResolvedSet) -> Result<Vec<Object>, R
     }
     out.push(Object::AutoscalingRunnerSet(Box::new(scale_set(
         fleet, set, class, &runner_sa, &cleanup,
-    ))));
+    )?)));
     Ok(out)
 }
 
@@ -247,7 +247,7 @@ fn scale_set(
     class: &RunnerClass,
     runner_sa: &str,
     cleanup: &[(Cleanup, String)],
-) -> AutoscalingRunnerSet {
+) -> Result<AutoscalingRunnerSet, RenderError> {
     let controller = &fleet.controller.spec;
     let version = fleet.controller.version.to_string();
     let mut ars = AutoscalingRunnerSet::new(
@@ -273,7 +273,7 @@ fn scale_set(
                     ..Default::default()
                 }),
             }),
-            template: Some(runner_template(fleet, set, class, runner_sa)),
+            template: Some(runner_template(fleet, set, class, runner_sa)?),
             listener_metrics: fleet
                 .monitoring
                 .as_ref()
@@ -303,23 +303,23 @@ fn scale_set(
         .map(|(c, name)| (c.annotation().to_string(), name.clone()))
         .collect();
     annotations.insert(HEADROOM_ANNOTATION.to_string(), set.headroom.to_string());
-    let external = external_refs(set, class);
+    let external = external_refs(set, class)?;
     if !external.is_empty() {
         annotations.insert(EXTERNAL_ANNOTATION.to_string(), external.join(", "));
     }
     ars.metadata.annotations = Some(annotations);
-    ars
+    Ok(ars)
 }
 
 /// What the set refers to that the spec says exists already (`Kind/name`, sorted): the
 /// credentials Secret of `existingSecret`, the ConfigMaps and Secrets of the class's volumes,
 /// the GitHub server's CA ConfigMap.
-fn external_refs(set: &ResolvedSet, class: &RunnerClass) -> Vec<String> {
+fn external_refs(set: &ResolvedSet, class: &RunnerClass) -> Result<Vec<String>, RenderError> {
     let mut refs = std::collections::BTreeSet::new();
     if let Some(secret) = &set.auth.existing_secret {
         refs.insert(format!("Secret/{secret}"));
     }
-    for volume in class.volumes.iter().filter_map(|v| kube::<Volume>(Some(v))) {
+    for volume in kube_list::<Volume>(&class.volumes)? {
         if let Some(cm) = volume.config_map {
             refs.insert(format!("ConfigMap/{}", cm.name));
         }
@@ -333,7 +333,7 @@ fn external_refs(set: &ResolvedSet, class: &RunnerClass) -> Vec<String> {
             tls.certificate_from.config_map_key_ref.name
         ));
     }
-    refs.into_iter().collect()
+    Ok(refs.into_iter().collect())
 }
 
 fn runner_template(
@@ -341,12 +341,12 @@ fn runner_template(
     set: &ResolvedSet,
     class: &RunnerClass,
     runner_sa: &str,
-) -> PodTemplateSpec {
+) -> Result<PodTemplateSpec, RenderError> {
     let mut pod = match class.mode {
-        ContainerMode::Dind => dind_pod(fleet, class),
+        ContainerMode::Dind => dind_pod(fleet, class)?,
         ContainerMode::Kubernetes => kubernetes_pod(set, class),
     };
-    add_user_volumes(&mut pod, set, class);
+    add_user_volumes(&mut pod, set, class)?;
     let pull_secrets: Vec<LocalObjectReference> = class
         .image_pull_secrets
         .iter()
@@ -360,7 +360,7 @@ fn runner_template(
             annotations: non_empty(&class.pod_annotations),
             ..Default::default()
         });
-    PodTemplateSpec {
+    Ok(PodTemplateSpec {
         metadata,
         spec: Some(PodSpec {
             restart_policy: Some("Never".into()),
@@ -368,29 +368,45 @@ fn runner_template(
             active_deadline_seconds: class.active_deadline_seconds,
             node_selector: non_empty(&class.node_selector),
             tolerations: tolerations(&class.tolerations),
-            affinity: kube(class.affinity.as_ref()),
-            security_context: kube(class.security_context.as_ref()),
+            affinity: kube(class.affinity.as_ref())?,
+            security_context: kube(class.security_context.as_ref())?,
             image_pull_secrets: (!pull_secrets.is_empty()).then_some(pull_secrets),
             ..pod
         }),
-    }
+    })
 }
 
 /// A Kubernetes fragment of the spec as its type. The spec check parsed it already
-/// (`arcfleet_spec`'s `kube` module), so it converts; what does not is left out.
-fn kube<T: serde::de::DeserializeOwned>(value: Option<&KubeValue>) -> Option<T> {
-    value.and_then(|v| serde_json::from_value(v.0.clone()).ok())
+/// (`arcfleet_spec`'s `kube` module); one that does not convert stops the render rather than
+/// being left out.
+fn kube<T: serde::de::DeserializeOwned>(
+    value: Option<&KubeValue>,
+) -> Result<Option<T>, RenderError> {
+    value
+        .map(|v| {
+            serde_json::from_value(v.0.clone()).map_err(|e| RenderError::Fragment(e.to_string()))
+        })
+        .transpose()
+}
+
+fn kube_list<T: serde::de::DeserializeOwned>(values: &[KubeValue]) -> Result<Vec<T>, RenderError> {
+    values
+        .iter()
+        .map(|v| {
+            serde_json::from_value(v.0.clone()).map_err(|e| RenderError::Fragment(e.to_string()))
+        })
+        .collect()
 }
 
 /// The class's own volumes and runner mounts, and the GitHub server's CA bundle when the set
 /// gives the runner one (as the chart's `githubServerTLS.runnerMountPath`, `arcfleet_arc::runner`).
-fn add_user_volumes(pod: &mut PodSpec, set: &ResolvedSet, class: &RunnerClass) {
-    let mut volumes: Vec<Volume> = class.volumes.iter().filter_map(|v| kube(Some(v))).collect();
-    let mut mounts: Vec<VolumeMount> = class
-        .volume_mounts
-        .iter()
-        .filter_map(|m| kube(Some(m)))
-        .collect();
+fn add_user_volumes(
+    pod: &mut PodSpec,
+    set: &ResolvedSet,
+    class: &RunnerClass,
+) -> Result<(), RenderError> {
+    let mut volumes: Vec<Volume> = kube_list(&class.volumes)?;
+    let mut mounts: Vec<VolumeMount> = kube_list(&class.volume_mounts)?;
     let mut env = Vec::new();
     if let Some(tls) = &set.github_server_tls
         && let Some(path) = &tls.runner_mount_path
@@ -402,7 +418,7 @@ fn add_user_volumes(pod: &mut PodSpec, set: &ResolvedSet, class: &RunnerClass) {
         env = runner::tls_runner_env(&bundle);
     }
     if volumes.is_empty() && mounts.is_empty() {
-        return;
+        return Ok(());
     }
     pod.volumes.get_or_insert_with(Vec::new).extend(volumes);
     if let Some(runner) = pod
@@ -422,6 +438,7 @@ fn add_user_volumes(pod: &mut PodSpec, set: &ResolvedSet, class: &RunnerClass) {
             }
         }
     }
+    Ok(())
 }
 
 fn runner_container(class: &RunnerClass) -> Container {
@@ -436,7 +453,7 @@ fn runner_container(class: &RunnerClass) -> Container {
 /// Docker-in-Docker as the chart renders it (`arcfleet_arc::runner`): the `dind` container is
 /// the only privileged one; a native sidecar from Kubernetes 1.29, a plain second container
 /// before. With `tls`, dockerd listens on TCP with certificates instead of the socket.
-fn dind_pod(fleet: &Fleet, class: &RunnerClass) -> PodSpec {
+fn dind_pod(fleet: &Fleet, class: &RunnerClass) -> Result<PodSpec, RenderError> {
     let dind_spec = class
         .dind
         .clone()
@@ -513,12 +530,12 @@ fn dind_pod(fleet: &Fleet, class: &RunnerClass) -> PodSpec {
         if let serde_json::Value::Object(map) = &mut source {
             map.insert("name".into(), runner::DIND_STORAGE_VOLUME.into());
         }
-        if let Ok(volume) = serde_json::from_value::<Volume>(source) {
-            volumes.push(volume);
-            dind.volume_mounts
-                .get_or_insert_with(Vec::new)
-                .push(mount(runner::DIND_STORAGE_VOLUME, runner::DIND_STORAGE_DIR));
-        }
+        let volume = serde_json::from_value::<Volume>(source)
+            .map_err(|e| RenderError::Fragment(e.to_string()))?;
+        volumes.push(volume);
+        dind.volume_mounts
+            .get_or_insert_with(Vec::new)
+            .push(mount(runner::DIND_STORAGE_VOLUME, runner::DIND_STORAGE_DIR));
     }
     let runner = Container {
         env: Some(with_user_env(runner_env, &class.env)),
@@ -530,7 +547,7 @@ fn dind_pod(fleet: &Fleet, class: &RunnerClass) -> PodSpec {
     } else {
         (vec![init_externals], vec![runner, dind])
     };
-    PodSpec {
+    Ok(PodSpec {
         init_containers: Some(init_containers),
         containers,
         volumes: Some(
@@ -540,7 +557,7 @@ fn dind_pod(fleet: &Fleet, class: &RunnerClass) -> PodSpec {
                 .collect(),
         ),
         ..Default::default()
-    }
+    })
 }
 
 /// Kubernetes mode: the container hook runs each job in its own pod, sharing the ephemeral

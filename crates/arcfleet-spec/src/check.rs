@@ -660,6 +660,11 @@ impl Checker<'_> {
             } else {
                 format!("{}/resources", class_pointer(&set.class))
             };
+            self.kube::<Affinity>(
+                &format!("{base}/overrides/affinity"),
+                set.overrides.as_ref().and_then(|o| o.affinity.as_ref()),
+                "Affinity",
+            );
             let proxy = self.kube::<arcfleet_crds::ProxyConfig>(
                 &format!("{base}/proxy"),
                 set.proxy.as_ref(),
