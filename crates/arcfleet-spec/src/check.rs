@@ -108,7 +108,7 @@ impl Checker<'_> {
             Err(problems) => {
                 for problem in problems {
                     let at = format!("{pointer}{}", problem.pointer);
-                    if problem.message.starts_with('`') {
+                    if problem.unknown_key {
                         self.key_error(&at, problem.message, None);
                     } else {
                         self.error(&at, problem.message, None);

@@ -12,6 +12,8 @@ use crate::model::KubeValue;
 pub(crate) struct Problem {
     pub pointer: String,
     pub message: String,
+    /// The key itself is wrong (point at it), not its value.
+    pub unknown_key: bool,
 }
 
 /// The fragment as Kubernetes type `T`, or every problem: a value of the wrong type, or a key
@@ -34,6 +36,7 @@ pub(crate) fn parse<T: DeserializeOwned + Serialize>(
         vec![Problem {
             pointer,
             message: format!("not a valid Kubernetes {what}: {}", e.inner()),
+            unknown_key: false,
         }]
     })?;
     let back = serde_json::to_value(&typed).unwrap_or(Value::Null);
@@ -59,6 +62,7 @@ fn lost_keys(given: &Value, kept: &Value, at: String, what: &str, out: &mut Vec<
                     None => out.push(Problem {
                         pointer: here,
                         message: format!("`{key}` is not a field here (Kubernetes {what})"),
+                        unknown_key: true,
                     }),
                 }
             }
@@ -68,6 +72,7 @@ fn lost_keys(given: &Value, kept: &Value, at: String, what: &str, out: &mut Vec<
                 out.push(Problem {
                     pointer: format!("{at}/{}", escape(key)),
                     message: format!("`{key}` is not a field here (Kubernetes {what})"),
+                    unknown_key: true,
                 });
             }
         }
