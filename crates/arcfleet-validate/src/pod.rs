@@ -125,17 +125,10 @@ impl<'a> Container<'a> {
     /// file when both give the same answer.
     pub fn volume_path(&self, path: &str) -> Option<(&'a str, String)> {
         let path = path.trim_end_matches('/');
-        self.node
-            .get("volumeMounts")
-            .and_then(Node::as_sequence)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|m| {
-                let volume = m.get("name").and_then(Node::as_str)?;
-                let mount = m
-                    .get("mountPath")
-                    .and_then(Node::as_str)?
-                    .trim_end_matches('/');
+        self.mounts()
+            .into_iter()
+            .filter_map(|(volume, mount, m)| {
+                let mount = mount.trim_end_matches('/');
                 let rest = if path == mount {
                     ""
                 } else {
